@@ -1,0 +1,12 @@
+import { createBackend } from '@backstage/backend-defaults';
+import { licensePermissionPolicyModule } from './permissionPolicy';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(licensePermissionPolicyModule);
+backend.add(import('@backstage-licensing/plugin-license-management-backend'));
+
+backend.start();

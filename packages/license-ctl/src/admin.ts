@@ -1,0 +1,108 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type {
+  LicenseStatus,
+  RecordPage,
+  UploadResult,
+} from '@backstage-licensing/plugin-license-management-common';
+import { AdminClient, type ClientOptions } from './client';
+import { CliError } from './errors';
+import type { Output } from './output';
+
+async function readInput(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (e) {
+    throw new CliError(`cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export async function install(opts: ClientOptions, file: string, out: Output) {
+  const bytes = await readInput(file);
+  const gzip = bytes.length > 1 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  const client = new AdminClient(opts);
+  const result = await client.json<UploadResult>('POST', '/licenses', {
+    bytes,
+    type: gzip ? 'application/gzip' : 'text/plain',
+  });
+  for (const l of result.installed) out.line(`installed ${l.type} ${l.item} ${l.id} (${l.state}, expires ${l.expiresAt.slice(0, 10)})`);
+  for (const l of result.unchanged) out.line(`unchanged ${l.type} ${l.item} ${l.id} (already installed)`);
+}
+
+export async function reload(opts: ClientOptions, out: Output) {
+  const status = await new AdminClient(opts).json<LicenseStatus>('POST', '/reload');
+  out.line(`reloaded: ${status.editionTitle}, ${status.state}`);
+}
+
+export async function status(opts: ClientOptions, json: boolean, out: Output) {
+  const s = await new AdminClient(opts).json<LicenseStatus>('GET', '/status');
+  if (json) {
+    out.line(JSON.stringify(s, null, 2));
+    return;
+  }
+  const rows: [string, string][] = [
+    ['Edition', `${s.editionTitle} (${s.edition})`],
+    ['State', s.state],
+    ['Method', s.method ?? '-'],
+    ['Product version', s.productVersion],
+    ['Key ID', s.keyId],
+    ['Base', s.base ? `${s.base.id}, ${s.base.state}, expires ${s.base.expiresAt.slice(0, 10)}` : '-'],
+  ];
+  for (const p of s.plus) rows.push(['Plus', `${p.item} ${p.id}, expires ${p.expiresAt.slice(0, 10)}`]);
+  for (const q of s.quotas) rows.push(['Quota', `${q.metric} ${q.used}/${q.authorized}${q.exceeded ? ' EXCEEDED' : ''}`]);
+  for (const e of s.exceptions) rows.push(['Exception', `${e.code}: ${e.message}`]);
+  const width = Math.max(...rows.map(r => r[0].length));
+  for (const [k, v] of rows) out.line(`${k.padEnd(width)}  ${v}`);
+}
+
+export async function keyId(opts: ClientOptions, out: Output) {
+  const { keyId: id } = await new AdminClient(opts).json<{ keyId: string }>('GET', '/key-id');
+  out.line(id);
+}
+
+export async function requestKey(opts: ClientOptions, file: string, out: Output) {
+  const res = await new AdminClient(opts).request('GET', '/request-key');
+  const text = await res.text();
+  try {
+    await writeFile(file, text);
+  } catch (e) {
+    throw new CliError(`cannot write '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  out.line(`request key written to ${file}`);
+}
+
+export async function deleteLicense(opts: ClientOptions, id: string, out: Output) {
+  await new AdminClient(opts).json('DELETE', `/licenses/${encodeURIComponent(id)}`);
+  out.line(`deleted ${id}`);
+}
+
+export interface RecordOptions {
+  json?: boolean;
+  limit?: string;
+  cursor?: string;
+  type?: string;
+  item?: string;
+  method?: string;
+  state?: string;
+  action?: string;
+}
+
+export async function records(opts: ClientOptions, ro: RecordOptions, out: Output) {
+  const query = new URLSearchParams();
+  for (const key of ['limit', 'cursor', 'type', 'item', 'method', 'state', 'action'] as const) {
+    const value = ro[key];
+    if (value !== undefined) query.set(key, value);
+  }
+  const page = await new AdminClient(opts).json<RecordPage>('GET', `/records${query.size ? `?${query}` : ''}`);
+  if (ro.json) {
+    out.line(JSON.stringify(page, null, 2));
+    return;
+  }
+  for (const r of page.items) {
+    const quota = Object.entries(r.quota).map(([k, v]) => `${k}=${v}`).join(',');
+    out.line(
+      [r.time, r.action, r.type ?? '-', r.item ?? '-', r.method ?? '-', r.state ?? '-', quota || '-', r.expiresAt?.slice(0, 10) ?? '-', r.actor, r.licenseId ?? '']
+        .join('\t'),
+    );
+  }
+  if (page.nextCursor) out.line(`# more: --cursor ${page.nextCursor}`);
+}

@@ -1,0 +1,63 @@
+import { CliError, UsageError } from './errors';
+
+export interface ClientOptions {
+  url: string;
+  token?: string;
+}
+
+/** Calls the license-management backend with an external-access token. */
+export class AdminClient {
+  private readonly base: string;
+  private readonly token: string;
+
+  constructor(options: ClientOptions) {
+    const token = options.token ?? process.env.LICENSE_CTL_TOKEN;
+    if (!token) {
+      throw new UsageError('No token: pass --token TOKEN or set LICENSE_CTL_TOKEN to a Backstage external-access token.');
+    }
+    let url: URL;
+    try {
+      url = new URL(options.url);
+    } catch {
+      throw new UsageError(`--url '${options.url}' is not a URL (e.g. http://localhost:7007).`);
+    }
+    this.base = `${url.toString().replace(/\/+$/, '')}/api/license-management`;
+    this.token = token;
+  }
+
+  async request(method: string, path: string, body?: { bytes: Uint8Array; type: string } | object): Promise<Response> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    let payload: BodyInit | undefined;
+    if (body && 'bytes' in body && body.bytes instanceof Uint8Array) {
+      headers['content-type'] = (body as { type: string }).type;
+      payload = body.bytes;
+    } else if (body) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${path}`, { method, headers, body: payload });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+      throw new CliError(`cannot reach the backend at ${this.base} (${cause}); start it or pass --url.`);
+    }
+    if (!res.ok) {
+      let message = `${res.status} ${res.statusText}`;
+      try {
+        const data = (await res.json()) as { error?: { message?: string } };
+        if (data?.error?.message) message = data.error.message;
+      } catch {
+        // not a JSON error body
+      }
+      const hint = res.status === 401 ? ' Check --token / LICENSE_CTL_TOKEN.' : '';
+      throw new CliError(`${message} (HTTP ${res.status}).${hint}`);
+    }
+    return res;
+  }
+
+  async json<T>(method: string, path: string, body?: object): Promise<T> {
+    const res = await this.request(method, path, body);
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  }
+}

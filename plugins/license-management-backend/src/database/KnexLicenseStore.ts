@@ -1,0 +1,270 @@
+import {
+  type DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import type { Knex } from 'knex';
+import type { LicenseRecord } from '@backstage-licensing/plugin-license-management-common';
+import {
+  type InstallationIdentity,
+  type LicenseStore,
+  type NewLicense,
+  type NewRecord,
+  type RecordQuery,
+  type StoredLicense,
+  StoreConflictError,
+} from './LicenseStore';
+
+const migrationsDir = resolvePackagePath(
+  '@backstage-licensing/plugin-license-management-backend',
+  'migrations',
+);
+
+type Row = Record<string, any>;
+const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
+const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(Number(v)).toISOString());
+
+function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return (
+    err?.code === '23505' ||
+    err?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    /UNIQUE constraint failed|duplicate key/i.test(err?.message ?? '')
+  );
+}
+
+/** The knex implementation of LicenseStore, for SQLite and PostgreSQL. */
+export class KnexLicenseStore implements LicenseStore {
+  /** Connects, runs the migrations unless the database service says not to, and returns the store. */
+  static async create(database: DatabaseService): Promise<KnexLicenseStore> {
+    const knex = await database.getClient();
+    if (!database.migrations?.skip) {
+      await knex.migrate.latest({ directory: migrationsDir });
+    }
+    return new KnexLicenseStore(knex);
+  }
+
+  /** For tests: a store over a knex client, migrated. */
+  static async fromKnex(knex: Knex): Promise<KnexLicenseStore> {
+    await knex.migrate.latest({ directory: migrationsDir });
+    return new KnexLicenseStore(knex);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async ensureInstallation(candidate: InstallationIdentity): Promise<InstallationIdentity> {
+    await this.db('license_installation')
+      .insert({
+        id: 1,
+        key_id: candidate.keyId,
+        public_key: candidate.publicKeyPem,
+        private_key: candidate.privateKeyPem,
+        created_at: candidate.createdAt,
+      })
+      .onConflict('id')
+      .ignore();
+    const row = await this.db('license_installation').where({ id: 1 }).first();
+    return {
+      keyId: row.key_id,
+      publicKeyPem: row.public_key,
+      privateKeyPem: row.private_key,
+      createdAt: Number(row.created_at),
+    };
+  }
+
+  async listLicenses(): Promise<StoredLicense[]> {
+    const rows = await this.db('license_licenses').whereNull('deleted_at').orderBy('seq', 'asc');
+    return rows.map(toLicense);
+  }
+
+  async getLicense(id: string) {
+    const row = await this.db('license_licenses').where({ id }).first();
+    if (!row) return undefined;
+    return { ...toLicense(row), ...(row.deleted_at ? { deletedAt: Number(row.deleted_at) } : {}) };
+  }
+
+  async installLicenses(licenses: NewLicense[], records: NewRecord[]): Promise<void> {
+    try {
+      await this.db.transaction(async tx => {
+        for (const l of licenses) {
+          // A deleted license comes back as a new upload, with a new upload order.
+          await tx('license_licenses').where({ id: l.id }).whereNotNull('deleted_at').delete();
+          await tx('license_licenses').insert(fromLicense(l));
+        }
+        await insertRecords(tx, records);
+        await bumpRevision(tx);
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) {
+        throw new StoreConflictError('A license in this upload was installed at the same time by another request; retry the upload.');
+      }
+      throw e;
+    }
+  }
+
+  async deleteLicense(id: string, at: number, actor: string, records: NewRecord[]): Promise<boolean> {
+    return this.db.transaction(async tx => {
+      const n = await tx('license_licenses')
+        .where({ id })
+        .whereNull('deleted_at')
+        .update({ deleted_at: at, deleted_by: actor });
+      if (n === 0) return false;
+      await insertRecords(tx, records);
+      await bumpRevision(tx);
+      return true;
+    });
+  }
+
+  async appendRecords(records: NewRecord[]): Promise<void> {
+    await this.db.transaction(tx => insertRecords(tx, records));
+  }
+
+  async recordExpiries(now: number, recordFor: (l: StoredLicense) => NewRecord): Promise<StoredLicense[]> {
+    const due = await this.db('license_licenses')
+      .whereNull('deleted_at')
+      .where('expiry_recorded', false)
+      .where('expires_at', '<=', now);
+    const marked: StoredLicense[] = [];
+    for (const row of due) {
+      await this.db.transaction(async tx => {
+        // Only the replica whose update wins writes the record.
+        const n = await tx('license_licenses')
+          .where({ seq: row.seq, expiry_recorded: false })
+          .update({ expiry_recorded: true });
+        if (n === 0) return;
+        const license = toLicense(row);
+        await insertRecords(tx, [recordFor(license)]);
+        await bumpRevision(tx);
+        marked.push(license);
+      });
+    }
+    return marked;
+  }
+
+  async listRecords(query: RecordQuery): Promise<{ items: LicenseRecord[]; nextCursor: string | null }> {
+    const { limit, cursor, filter = {} } = query;
+    const q = this.db('license_records').orderBy('seq', 'desc').limit(limit + 1);
+    if (cursor !== undefined) q.where('seq', '<', cursor);
+    if (filter.type) q.where('license_type', filter.type);
+    if (filter.item) q.where('item', filter.item);
+    if (filter.method) q.where('method', filter.method);
+    if (filter.state) q.where('state', filter.state);
+    if (filter.action) q.where('action', filter.action);
+    if (filter.licenseId) q.where('license_id', filter.licenseId);
+    const rows = await q;
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map(toRecord),
+      nextCursor: rows.length > limit ? String(page[page.length - 1].seq) : null,
+    };
+  }
+
+  async getUsage(): Promise<Record<string, number>> {
+    const rows = await this.db('license_usage').select('metric', 'used');
+    return Object.fromEntries(rows.map(r => [r.metric, Number(r.used)]));
+  }
+
+  async setUsage(metric: string, used: number, at: number, actor: string): Promise<void> {
+    await this.db.transaction(async tx => {
+      const row = await tx('license_usage').where({ metric }).first();
+      if (row && Number(row.used) === used) return;
+      await tx('license_usage')
+        .insert({ metric, used, updated_at: at, updated_by: actor })
+        .onConflict('metric')
+        .merge();
+      await bumpRevision(tx);
+    });
+  }
+
+  async getRevision(): Promise<number> {
+    const row = await this.db('license_meta').where({ key: 'revision' }).first();
+    return Number(row?.value ?? 0);
+  }
+
+  async raiseHighWater(at: number): Promise<number> {
+    await this.db('license_meta').where({ key: 'high_water' }).where('value', '<', at).update({ value: at });
+    const row = await this.db('license_meta').where({ key: 'high_water' }).first();
+    return Number(row?.value ?? at);
+  }
+}
+
+async function bumpRevision(tx: Knex.Transaction) {
+  await tx('license_meta').where({ key: 'revision' }).increment('value', 1);
+}
+
+async function insertRecords(tx: Knex.Transaction, records: NewRecord[]) {
+  if (records.length === 0) return;
+  await tx('license_records').insert(
+    records.map(r => ({
+      time: r.time,
+      action: r.action,
+      license_id: r.licenseId ?? null,
+      license_type: r.type ?? null,
+      item: r.item ?? null,
+      method: r.method ?? null,
+      quota: JSON.stringify(r.quota ?? {}),
+      state: r.state ?? null,
+      issued_at: r.issuedAt ?? null,
+      expires_at: r.expiresAt ?? null,
+      actor: r.actor,
+      detail: r.detail ?? null,
+    })),
+  );
+}
+
+function fromLicense(l: NewLicense): Row {
+  return {
+    id: l.id,
+    token: l.token,
+    type: l.type,
+    item: l.item,
+    method: l.method,
+    key_id: l.keyId,
+    issuer: l.issuer,
+    customer: l.customer ?? null,
+    quota: JSON.stringify(l.quota),
+    issued_at: l.issuedAt,
+    not_before: l.notBefore ?? null,
+    expires_at: l.expiresAt,
+    uploaded_at: l.uploadedAt,
+    uploaded_by: l.uploadedBy,
+  };
+}
+
+function toLicense(row: Row): StoredLicense {
+  const notBefore = num(row.not_before);
+  return {
+    id: row.id,
+    token: row.token,
+    type: row.type,
+    item: row.item,
+    method: row.method,
+    keyId: row.key_id,
+    issuer: row.issuer,
+    ...(row.customer ? { customer: row.customer } : {}),
+    quota: JSON.parse(row.quota),
+    issuedAt: Number(row.issued_at),
+    ...(notBefore !== undefined ? { notBefore } : {}),
+    expiresAt: Number(row.expires_at),
+    uploadedAt: Number(row.uploaded_at),
+    uploadedBy: row.uploaded_by,
+    uploadSeq: Number(row.seq),
+  };
+}
+
+function toRecord(row: Row): LicenseRecord {
+  return {
+    id: String(row.seq),
+    time: iso(row.time)!,
+    action: row.action,
+    licenseId: row.license_id ?? null,
+    type: row.license_type ?? null,
+    item: row.item ?? null,
+    method: row.method ?? null,
+    quota: JSON.parse(row.quota),
+    state: row.state ?? null,
+    issuedAt: iso(row.issued_at),
+    expiresAt: iso(row.expires_at),
+    actor: row.actor,
+    detail: row.detail ?? null,
+  };
+}

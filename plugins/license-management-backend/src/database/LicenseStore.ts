@@ -1,0 +1,99 @@
+import type {
+  InstalledLicense,
+  LicenseMethod,
+  LicenseRecord,
+  LicenseState,
+  LicenseType,
+  RecordAction,
+} from '@backstage-licensing/plugin-license-management-common';
+
+/** The identity of an installation: its Key ID and Ed25519 key pair. */
+export interface InstallationIdentity {
+  keyId: string;
+  publicKeyPem: string;
+  privateKeyPem: string;
+  createdAt: number;
+}
+
+/** An installed license with its token and who uploaded it. */
+export interface StoredLicense extends InstalledLicense {
+  token: string;
+  uploadedBy: string;
+}
+
+/** A license to install: as verified, before it has an upload order. */
+export type NewLicense = Omit<StoredLicense, 'uploadSeq'>;
+
+/** A record to append. Time in ms. */
+export interface NewRecord {
+  time: number;
+  action: RecordAction;
+  licenseId?: string;
+  type?: LicenseType;
+  item?: string;
+  method?: LicenseMethod;
+  quota?: Record<string, number>;
+  state?: LicenseState;
+  issuedAt?: number;
+  expiresAt?: number;
+  actor: string;
+  detail?: string;
+}
+
+export interface RecordFilter {
+  type?: LicenseType;
+  item?: string;
+  method?: LicenseMethod;
+  state?: LicenseState;
+  action?: RecordAction;
+  licenseId?: string;
+}
+
+export interface RecordQuery {
+  limit: number;
+  /** Records older than this cursor (from a previous page). */
+  cursor?: string;
+  filter?: RecordFilter;
+}
+
+/** A write lost a race with another replica; the caller may retry. */
+export class StoreConflictError extends Error {
+  name = 'StoreConflictError';
+}
+
+/**
+ * Persistence of the license plugin. Every write is one transaction and
+ * bumps a revision counter that replicas poll to notice each other's changes.
+ */
+export interface LicenseStore {
+  /** Stores the identity unless one exists; returns the one that is stored. */
+  ensureInstallation(candidate: InstallationIdentity): Promise<InstallationIdentity>;
+  /** Licenses that are installed and not deleted, in upload order. */
+  listLicenses(): Promise<StoredLicense[]>;
+  /** A license by id, deleted or not. */
+  getLicense(id: string): Promise<(StoredLicense & { deletedAt?: number }) | undefined>;
+  /**
+   * Installs licenses and appends records in one transaction. A license
+   * whose id was deleted is installed again as a new upload. Throws
+   * StoreConflictError when an id is already installed.
+   */
+  installLicenses(licenses: NewLicense[], records: NewRecord[]): Promise<void>;
+  /** Marks a license deleted and appends records; false when it was not installed. */
+  deleteLicense(id: string, at: number, actor: string, records: NewRecord[]): Promise<boolean>;
+  /** Appends records (for events that change no license). */
+  appendRecords(records: NewRecord[]): Promise<void>;
+  /**
+   * Records the expiry of licenses whose exp has passed, once each across all
+   * replicas: `recordFor` builds the record. Returns the licenses newly marked.
+   */
+  recordExpiries(now: number, recordFor: (l: StoredLicense) => NewRecord): Promise<StoredLicense[]>;
+  listRecords(query: RecordQuery): Promise<{ items: LicenseRecord[]; nextCursor: string | null }>;
+  /** Current use per quota metric. */
+  getUsage(): Promise<Record<string, number>>;
+  /** Sets the current use of a metric; bumps the revision when it changed. */
+  setUsage(metric: string, used: number, at: number, actor: string): Promise<void>;
+  /** A counter bumped by every change of licenses or usage. */
+  getRevision(): Promise<number>;
+  /** Raises the clock high-water mark to `at` if it is higher; returns the mark. */
+  raiseHighWater(at: number): Promise<number>;
+}

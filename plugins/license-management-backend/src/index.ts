@@ -1,0 +1,8 @@
+/**
+ * The License Management backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { licenseManagementPlugin as default } from './plugin';
+export { createLicenseManagementPlugin, type LicenseManagementBackendOptions } from './plugin';
+export type { LicenseStore } from './database/LicenseStore';

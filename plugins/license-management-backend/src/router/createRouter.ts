@@ -1,0 +1,132 @@
+import type {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  licenseCreatePermission,
+  licenseDeletePermission,
+  licenseReadPermission,
+  recordReadPermission,
+  requestKeyReadPermission,
+  usageUpdatePermission,
+} from '@backstage-licensing/plugin-license-management-common';
+import express, { type Request } from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import type { LicenseManager } from '../service/LicenseManager';
+import { actorOf, createGuard } from './auth';
+import { readUpload } from './readUpload';
+
+export interface RouterOptions {
+  manager: LicenseManager;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue.path.length ? `'${issue.path.join('.')}'` : what;
+    throw new InputError(`Invalid ${what}: ${where} ${issue.message.toLowerCase()}.`);
+  }
+  return result.data;
+}
+
+const checkSchema = z
+  .object({
+    feature: z.string().min(1),
+    metric: z.string().min(1).optional(),
+    amount: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+
+const usageSchema = z.object({ used: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) }).strict();
+
+const recordsQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().regex(/^\d{1,18}$/, 'must be the nextCursor of a previous page').optional(),
+    type: z.enum(['base', 'plus']).optional(),
+    item: z.string().min(1).max(64).optional(),
+    method: z.enum(['request-key', 'usb-key']).optional(),
+    state: z.enum(['valid', 'superseded', 'pending', 'expired']).optional(),
+    action: z.enum(['upload', 'replace', 'delete', 'expire', 'reload', 'lease']).optional(),
+    licenseId: z.string().min(1).max(128).optional(),
+  })
+  .strict();
+
+/** The HTTP API of PRODUCT.md §2.2. Thin: parse, authorize, call the manager. */
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { manager } = options;
+  const guard = createGuard(options.httpAuth, options.permissions);
+  const router = Router();
+  router.use(express.json({ limit: '64kb' }));
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/status', async (req, res) => {
+    await guard.require(req, licenseReadPermission);
+    res.json(manager.status());
+  });
+
+  router.get('/licenses', async (req, res) => {
+    await guard.require(req, licenseReadPermission);
+    res.json({ items: manager.listLicenses() });
+  });
+
+  router.post('/licenses', async (req: Request, res) => {
+    const credentials = await guard.require(req, licenseCreatePermission);
+    const bytes = await readUpload(req);
+    const result = await manager.upload(bytes, actorOf(credentials));
+    res.status(result.installed.length > 0 ? 201 : 200).json(result);
+  });
+
+  router.delete('/licenses/:id', async (req, res) => {
+    const credentials = await guard.require(req, licenseDeletePermission);
+    await manager.delete(req.params.id, actorOf(credentials));
+    res.status(204).end();
+  });
+
+  router.post('/reload', async (req, res) => {
+    const credentials = await guard.require(req, licenseCreatePermission);
+    res.json(await manager.reload(actorOf(credentials)));
+  });
+
+  router.get('/key-id', async (req, res) => {
+    await guard.require(req, licenseReadPermission);
+    res.json({ keyId: manager.keyId });
+  });
+
+  router.get('/request-key', async (req, res) => {
+    await guard.require(req, requestKeyReadPermission);
+    const text = await manager.requestKey();
+    res
+      .type('text/plain')
+      .attachment(`request-key-${manager.keyId}.txt`)
+      .send(text);
+  });
+
+  router.get('/records', async (req, res) => {
+    await guard.require(req, recordReadPermission);
+    const { limit, cursor, ...filter } = parse(recordsQuery, req.query, 'query');
+    res.json(await manager.records({ limit, cursor, filter }));
+  });
+
+  router.post('/check', async (req, res) => {
+    await guard.require(req, licenseReadPermission);
+    res.json(manager.check(parse(checkSchema, req.body, 'check request')));
+  });
+
+  router.put('/usage/:metric', async (req, res) => {
+    const credentials = await guard.require(req, usageUpdatePermission);
+    const { used } = parse(usageSchema, req.body, 'usage report');
+    await manager.reportUsage(req.params.metric, used, actorOf(credentials));
+    res.status(204).end();
+  });
+
+  return router;
+}

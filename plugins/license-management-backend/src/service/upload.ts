@@ -1,0 +1,127 @@
+import { ConflictError, InputError } from '@backstage/errors';
+import type {
+  Evaluation,
+  LicenseCatalog,
+} from '@backstage-licensing/plugin-license-management-common';
+import {
+  LicenseFileError,
+  LicenseRejectedError,
+  readLicenseFile,
+  verifyLicenseToken,
+  type VendorKeyring,
+  type VerifiedLicense,
+} from '@backstage-licensing/plugin-license-management-node';
+import type { StoredLicense } from '../database/LicenseStore';
+import { PayloadTooLargeError } from './errors';
+
+export interface UploadContext {
+  catalog: LicenseCatalog;
+  vendorKeys: VendorKeyring;
+  installationKeyId: string;
+  usbKeyIds?: readonly string[];
+  now: number;
+  /** The licenses as they stand. */
+  current: Evaluation;
+  /** A stored license by id, deleted or not. */
+  lookup(id: string): Promise<(StoredLicense & { deletedAt?: number }) | undefined>;
+}
+
+export interface UploadPlan {
+  /** Verified licenses to install, in file order. */
+  install: VerifiedLicense[];
+  /** Ids of licenses already installed with the same token. */
+  unchanged: string[];
+}
+
+/**
+ * Reads and verifies an upload and decides what to install. Throws, with
+ * nothing decided, when any token is rejected: InputError (400),
+ * ConflictError (409) or PayloadTooLargeError (413).
+ */
+export async function planUpload(bytes: Uint8Array, ctx: UploadContext): Promise<UploadPlan> {
+  let tokens;
+  try {
+    ({ tokens } = await readLicenseFile(bytes));
+  } catch (e) {
+    if (e instanceof LicenseFileError) {
+      throw e.status === 413 ? new PayloadTooLargeError(e.message) : new InputError(e.message);
+    }
+    throw e;
+  }
+
+  const verified: VerifiedLicense[] = [];
+  const problems: string[] = [];
+  for (const [index, { token, source }] of tokens.entries()) {
+    try {
+      verified.push(
+        await verifyLicenseToken(token, {
+          vendorKeys: ctx.vendorKeys,
+          catalog: ctx.catalog,
+          installationKeyId: ctx.installationKeyId,
+          usbKeyIds: ctx.usbKeyIds,
+          now: ctx.now,
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof LicenseRejectedError)) throw e;
+      problems.push(`license ${index + 1} (${source}) ${idOf(token)}was rejected: ${e.reason}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new InputError(`Nothing was installed. ${capitalize(problems.join('; '))}.`);
+  }
+
+  // The same id twice in one file: one copy if identical, else refuse.
+  const byId = new Map<string, VerifiedLicense>();
+  for (const v of verified) {
+    const seen = byId.get(v.license.id);
+    if (seen && seen.token !== v.token) {
+      throw new InputError(
+        `Nothing was installed. The file holds two different licenses with the id '${v.license.id}'; ask the vendor for a corrected file.`,
+      );
+    }
+    byId.set(v.license.id, v);
+  }
+
+  const install: VerifiedLicense[] = [];
+  const unchanged: string[] = [];
+  for (const v of byId.values()) {
+    const stored = await ctx.lookup(v.license.id);
+    if (stored && stored.token !== v.token) {
+      throw new ConflictError(
+        `Nothing was installed. A different license with the id '${v.license.id}' is already ${stored.deletedAt ? 'recorded' : 'installed'}; license ids are unique, so ask the vendor to reissue it.`,
+      );
+    }
+    if (stored && !stored.deletedAt) unchanged.push(v.license.id);
+    else install.push(v);
+  }
+
+  // Plus licenses need a valid Base: the one in force, or one in this upload.
+  const baseInUpload = install.some(
+    v =>
+      v.license.type === 'base' &&
+      (v.license.notBefore === undefined || v.license.notBefore <= ctx.now),
+  );
+  if (!ctx.current.base && !baseInUpload) {
+    const plus = install.filter(v => v.license.type === 'plus');
+    if (plus.length > 0) {
+      throw new InputError(
+        `Nothing was installed. Plus license${plus.length > 1 ? 's' : ''} ${plus
+          .map(v => `'${v.license.id}' (${v.license.item})`)
+          .join(', ')} need${plus.length > 1 ? '' : 's'} a valid Base license: install a Base license first, or upload it in the same file.`,
+      );
+    }
+  }
+  return { install, unchanged };
+}
+
+function idOf(token: string): string {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    return typeof payload?.jti === 'string' ? `'${payload.jti.slice(0, 128)}' ` : '';
+  } catch {
+    return '';
+  }
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -1,0 +1,115 @@
+import type { LicenseCatalog } from './catalog';
+import { isoDate, type Evaluation } from './evaluate';
+import type { CheckRequest, CheckResult } from './types';
+
+/**
+ * Says what is wrong with a check request, or undefined when it can be
+ * answered: an unknown feature or metric, a metric that does not belong to
+ * the feature, or an amount that is not a positive integer.
+ */
+export function checkRequestProblem(
+  catalog: LicenseCatalog,
+  request: CheckRequest,
+): string | undefined {
+  const { feature, metric, amount } = request;
+  if (!catalog.isFeature(feature)) {
+    return `Unknown feature '${feature}'. Known features: ${catalog.featureIds.join(', ')}.`;
+  }
+  if (metric === undefined) {
+    return amount === undefined ? undefined : `'amount' needs a 'metric'.`;
+  }
+  if (!catalog.isMetric(metric)) {
+    return `Unknown metric '${metric}'. Known metrics: ${catalog.metricIds.join(', ')}.`;
+  }
+  if (!catalog.metricBelongsToFeature(metric, feature)) {
+    return `Metric '${metric}' does not belong to feature '${feature}'.`;
+  }
+  if (amount !== undefined && (!Number.isSafeInteger(amount) || amount < 0)) {
+    return `'amount' must be an integer of 0 or more.`;
+  }
+  return undefined;
+}
+
+const OK = (message: string): CheckResult => ({ allowed: true, code: 'OK', message });
+
+/**
+ * Whether a feature may be used, judged from an evaluation. Pure and cheap:
+ * a handful of map look-ups, no I/O. Call `checkRequestProblem` first.
+ */
+export function decideFeature(
+  catalog: LicenseCatalog,
+  evaluation: Evaluation,
+  feature: string,
+): CheckResult {
+  const name = catalog.title('feature', feature);
+  if (catalog.isEssential(feature)) {
+    return OK(`${name} is always available.`);
+  }
+  if (evaluation.clockRollback) {
+    return {
+      allowed: false,
+      code: 'CLOCK_ROLLBACK',
+      message: `${name} is unavailable: the system clock is behind the latest time this installation has seen. Correct the clock.`,
+    };
+  }
+  if (evaluation.state === 'expired') {
+    return {
+      allowed: false,
+      code: 'EXPIRED',
+      message: `${name} is unavailable: the Base license expired on ${isoDate(evaluation.lastExpiredBase!.expiresAt)}. Upload a new license on the License Management page.`,
+    };
+  }
+  if (evaluation.quotas.some(q => q.exceeded)) {
+    const over = evaluation.quotas.filter(q => q.exceeded).map(q => q.metric);
+    return {
+      allowed: false,
+      code: 'QUOTA_EXCEEDED',
+      message: `${name} is unavailable: use exceeds the authorized quota of ${over.join(', ')}. Install a license with a larger quota or reduce use.`,
+    };
+  }
+  if (catalog.isCommunity(feature)) return OK(`${name} is available.`);
+  const { editions, modules } = catalog.itemsUnlocking(feature);
+  const base = evaluation.base;
+  if (!base) {
+    return {
+      allowed: false,
+      code: 'NOT_LICENSED',
+      message: `${name} needs a Base license; this portal runs the community edition. Upload a license on the License Management page.`,
+    };
+  }
+  if (editions.includes(base.item)) return OK(`${name} is licensed.`);
+  if (modules.some(m => evaluation.plus.has(m))) return OK(`${name} is licensed.`);
+  const expired = modules.find(m => evaluation.expiredModules.has(m));
+  if (expired) {
+    return {
+      allowed: false,
+      code: 'EXPIRED',
+      message: `${name} is unavailable: the ${catalog.title('item', expired)} Plus license expired. Upload a renewal on the License Management page.`,
+    };
+  }
+  return {
+    allowed: false,
+    code: 'NOT_LICENSED',
+    message: `${name} is not covered by the installed licenses. Ask your vendor for a license${modules.length ? ` for ${modules.map(m => catalog.title('item', m)).join(' or ')}` : ''}.`,
+  };
+}
+
+/** Adds the quota test of a check request to a feature decision. */
+export function decideQuota(
+  catalog: LicenseCatalog,
+  evaluation: Evaluation,
+  decision: CheckResult,
+  metric: string,
+  amount: number,
+  used: number,
+): CheckResult {
+  if (!decision.allowed) return decision;
+  const authorized =
+    evaluation.quotas.find(q => q.metric === metric)?.authorized ?? 0;
+  if (used + amount <= authorized) return decision;
+  return {
+    allowed: false,
+    code: 'QUOTA_EXCEEDED',
+    message: `${catalog.title('metric', metric)}: ${used} in use and ${amount} more requested, but ${authorized} authorized. Install a license with a larger quota.`,
+  };
+}

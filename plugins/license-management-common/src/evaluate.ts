@@ -1,0 +1,221 @@
+import type { LicenseCatalog } from './catalog';
+import type {
+  InstalledLicense,
+  LicenseException,
+  LicenseState,
+  PortalState,
+} from './types';
+
+export const DAY_MS = 86_400_000;
+
+export interface EvaluationInput {
+  licenses: readonly InstalledLicense[];
+  catalog: LicenseCatalog;
+  /** The system clock, in ms. */
+  now: number;
+  /** Current use per quota metric. */
+  usage?: Readonly<Record<string, number>>;
+  /** Warn when a slot runs out within this many days. Default 15. */
+  expiryWarningDays?: number;
+  /** The latest time this installation has seen, in ms. */
+  highWaterMark?: number;
+  /** How far the clock may be behind the high-water mark unnoticed. Default 10 minutes. */
+  rollbackToleranceMs?: number;
+}
+
+export interface QuotaFigure {
+  metric: string;
+  authorized: number;
+  used: number;
+  exceeded: boolean;
+}
+
+/** Everything that follows from the installed licenses at one instant. */
+export interface Evaluation {
+  /** The instant licenses were judged at: the clock, or the high-water mark if the clock is behind. */
+  at: number;
+  states: ReadonlyMap<string, LicenseState>;
+  /** The Base in force. */
+  base?: InstalledLicense;
+  /** When no Base is in force: the Base that expired last. */
+  lastExpiredBase?: InstalledLicense;
+  /** The Plus license in force per module. */
+  plus: ReadonlyMap<string, InstalledLicense>;
+  /** Modules whose slot holds only expired licenses (nothing valid or pending). */
+  expiredModules: ReadonlySet<string>;
+  state: PortalState;
+  edition: string;
+  quotas: readonly QuotaFigure[];
+  exceptions: readonly LicenseException[];
+  clockRollback: boolean;
+  /** The evaluation holds until this instant (ms); recompute after it. */
+  validUntil: number;
+}
+
+const slotOf = (l: InstalledLicense) => (l.type === 'base' ? 'base' : l.item);
+
+/**
+ * The one place that decides which license holds each slot, the state of
+ * every license, the portal state, quotas and exceptions.
+ */
+export function evaluateLicenses(input: EvaluationInput): Evaluation {
+  const { licenses, catalog, now } = input;
+  const warnMs = (input.expiryWarningDays ?? 15) * DAY_MS;
+  const tolerance = input.rollbackToleranceMs ?? 10 * 60_000;
+  const highWater = input.highWaterMark ?? 0;
+  const clockRollback = now < highWater - tolerance;
+  const at = Math.max(now, highWater);
+
+  const states = new Map<string, LicenseState>();
+  const inForce = new Map<string, InstalledLicense>();
+  const bySlot = new Map<string, InstalledLicense[]>();
+  let validUntil = Number.POSITIVE_INFINITY;
+  const boundary = (t: number | undefined) => {
+    if (t !== undefined && t > at && t < validUntil) validUntil = t;
+  };
+
+  for (const l of licenses) {
+    const slot = slotOf(l);
+    const list = bySlot.get(slot) ?? [];
+    list.push(l);
+    bySlot.set(slot, list);
+    boundary(l.notBefore);
+    boundary(l.expiresAt);
+    boundary(l.expiresAt - warnMs);
+    if (l.expiresAt <= at) {
+      states.set(l.id, 'expired');
+    } else if (l.notBefore !== undefined && l.notBefore > at) {
+      states.set(l.id, 'pending');
+    } else {
+      const current = inForce.get(slot);
+      if (!current || l.uploadSeq > current.uploadSeq) inForce.set(slot, l);
+    }
+  }
+  for (const l of licenses) {
+    if (!states.has(l.id)) {
+      states.set(l.id, inForce.get(slotOf(l)) === l ? 'valid' : 'superseded');
+    }
+  }
+
+  const base = inForce.get('base');
+  const plus = new Map([...inForce].filter(([slot]) => slot !== 'base'));
+  let lastExpiredBase: InstalledLicense | undefined;
+  if (!base) {
+    for (const l of bySlot.get('base') ?? []) {
+      if (states.get(l.id) !== 'expired') continue;
+      if (!lastExpiredBase || l.expiresAt > lastExpiredBase.expiresAt) lastExpiredBase = l;
+    }
+  }
+  const expiredModules = new Set<string>();
+  for (const [slot, list] of bySlot) {
+    if (slot !== 'base' && list.every(l => states.get(l.id) === 'expired')) {
+      expiredModules.add(slot);
+    }
+  }
+
+  let state: PortalState = 'community';
+  if (base) state = 'valid';
+  else if (lastExpiredBase) state = 'expired';
+  const edition = base?.item ?? lastExpiredBase?.item ?? 'community';
+
+  const quotas = computeQuotas(catalog, inForce, input.usage ?? {});
+  const exceptions: LicenseException[] = [];
+  if (clockRollback) {
+    exceptions.push({
+      code: 'CLOCK_ROLLBACK',
+      message: `The system clock (${isoDate(now)}) is behind the latest time this installation has seen (${isoDate(highWater)}). Licenses are not trusted until the clock is corrected.`,
+    });
+  }
+  if (state === 'expired' && lastExpiredBase) {
+    exceptions.push({
+      code: 'LICENSE_EXPIRED',
+      message: `The ${catalog.title('item', edition)} Base license expired on ${isoDate(lastExpiredBase.expiresAt)}. Upload a new license on the License Management page.`,
+      slot: 'base',
+      expiresAt: new Date(lastExpiredBase.expiresAt).toISOString(),
+    });
+  }
+  for (const [slot, license] of inForce) {
+    const end = coverageEnd(bySlot.get(slot) ?? [], at);
+    if (end - at >= warnMs) continue;
+    const daysLeft = Math.max(0, Math.ceil((end - at) / DAY_MS));
+    const what =
+      slot === 'base'
+        ? `The ${catalog.title('item', license.item)} Base license`
+        : `The ${catalog.title('item', slot)} Plus license`;
+    exceptions.push({
+      code: 'LICENSE_EXPIRING',
+      message: `${what} expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'} (${isoDate(end)}). Upload a renewal to avoid an interruption.`,
+      slot,
+      expiresAt: new Date(end).toISOString(),
+      daysLeft,
+    });
+  }
+  for (const q of quotas) {
+    if (!q.exceeded) continue;
+    exceptions.push({
+      code: 'QUOTA_EXCEEDED',
+      message: `${catalog.title('metric', q.metric)}: ${q.used} in use, ${q.authorized} authorized. Most features are unavailable until a license with a larger quota is installed or use drops.`,
+      metric: q.metric,
+    });
+  }
+
+  return {
+    at,
+    states,
+    base,
+    lastExpiredBase,
+    plus,
+    expiredModules,
+    state,
+    edition,
+    quotas,
+    exceptions,
+    clockRollback,
+    validUntil,
+  };
+}
+
+/** The instant a slot stops holding a valid license, counting renewals already loaded. */
+function coverageEnd(list: readonly InstalledLicense[], at: number): number {
+  let end = at;
+  let extended = true;
+  while (extended) {
+    extended = false;
+    for (const l of list) {
+      const start = l.notBefore ?? Number.NEGATIVE_INFINITY;
+      if (start <= end && l.expiresAt > end) {
+        end = l.expiresAt;
+        extended = true;
+      }
+    }
+  }
+  return end;
+}
+
+function computeQuotas(
+  catalog: LicenseCatalog,
+  inForce: ReadonlyMap<string, InstalledLicense>,
+  usage: Readonly<Record<string, number>>,
+): QuotaFigure[] {
+  const authorized = new Map<string, number>();
+  for (const l of inForce.values()) {
+    for (const [metric, n] of Object.entries(l.quota)) {
+      authorized.set(metric, (authorized.get(metric) ?? 0) + n);
+    }
+  }
+  const figures: QuotaFigure[] = [];
+  for (const metric of catalog.metricIds) {
+    const a = authorized.get(metric) ?? 0;
+    const used = usage[metric] ?? 0;
+    if (a === 0 && used === 0 && !(metric in usage)) continue;
+    // Use counts against a quota only while its slot is licensed; a slot
+    // without a license in force is simply not licensed.
+    const slot = catalog.slotOfMetric(metric)!;
+    figures.push({ metric, authorized: a, used, exceeded: inForce.has(slot) && used > a });
+  }
+  return figures;
+}
+
+export function isoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

@@ -1,0 +1,13 @@
+/**
+ * Shared types, permissions, the catalog and the license rules of the
+ * License Management plugin. Plain TypeScript: usable in the browser, the
+ * backend and the command line.
+ *
+ * @packageDocumentation
+ */
+export * from './permissions';
+export * from './catalog';
+export * from './types';
+export * from './claims';
+export * from './evaluate';
+export * from './check';

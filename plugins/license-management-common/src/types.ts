@@ -1,0 +1,142 @@
+import type { LicenseType } from './catalog';
+
+export type { LicenseType };
+export type LicenseMethod = 'request-key' | 'usb-key';
+export type LicenseState = 'valid' | 'superseded' | 'pending' | 'expired';
+export type PortalState = 'valid' | 'expired' | 'community';
+
+export type ExceptionCode =
+  | 'LICENSE_EXPIRING'
+  | 'LICENSE_EXPIRED'
+  | 'QUOTA_EXCEEDED'
+  | 'LICENSE_SERVER_DISCONNECTED'
+  | 'USB_KEY_MISSING'
+  | 'USB_KEY_FAULT'
+  | 'USB_KEY_ABNORMAL'
+  | 'CLOCK_ROLLBACK';
+
+export type CheckCode =
+  | 'OK'
+  | 'NOT_LICENSED'
+  | 'EXPIRED'
+  | 'QUOTA_EXCEEDED'
+  | 'CLOCK_ROLLBACK';
+
+/** A license as the domain sees it once its token is verified and stored. Times in ms. */
+export interface InstalledLicense {
+  id: string;
+  type: LicenseType;
+  item: string;
+  method: LicenseMethod;
+  keyId: string;
+  issuer: string;
+  customer?: string;
+  quota: Record<string, number>;
+  issuedAt: number;
+  notBefore?: number;
+  expiresAt: number;
+  uploadedAt: number;
+  /** Upload order: the higher, the later. Decides which valid license holds a slot. */
+  uploadSeq: number;
+}
+
+/** A license as the HTTP API returns it. Times are ISO-8601 strings. */
+export interface LicenseView {
+  id: string;
+  type: LicenseType;
+  item: string;
+  title: string;
+  method: LicenseMethod;
+  keyId: string;
+  issuer: string;
+  customer: string | null;
+  state: LicenseState;
+  issuedAt: string;
+  notBefore: string | null;
+  expiresAt: string;
+  quota: Record<string, number>;
+  deletable: boolean;
+  uploadedAt: string;
+}
+
+export interface LicenseException {
+  code: ExceptionCode;
+  message: string;
+  /** For LICENSE_EXPIRING: the slot ('base' or a module id), when it runs out and days left. */
+  slot?: string;
+  expiresAt?: string;
+  daysLeft?: number;
+  /** For QUOTA_EXCEEDED: the metric. */
+  metric?: string;
+}
+
+export interface QuotaView {
+  metric: string;
+  title: string;
+  authorized: number;
+  used: number;
+  exceeded: boolean;
+}
+
+export interface LicenseStatus {
+  edition: string;
+  editionTitle: string;
+  state: PortalState;
+  method: LicenseMethod | 'server' | null;
+  productVersion: string;
+  keyId: string;
+  base: LicenseView | null;
+  plus: LicenseView[];
+  quotas: QuotaView[];
+  exceptions: LicenseException[];
+  usbKey: { status: 'ready' | 'missing' | 'abnormal' | 'fault'; keyId: string | null; enabled: boolean };
+  server: { status: 'not-configured' | 'connected' | 'disconnected' | 'serving'; url: string | null };
+  evaluatedAt: string;
+}
+
+export interface CheckRequest {
+  feature: string;
+  metric?: string;
+  amount?: number;
+}
+
+export interface CheckResult {
+  allowed: boolean;
+  code: CheckCode;
+  message: string;
+}
+
+export type RecordAction =
+  | 'upload'
+  | 'replace'
+  | 'delete'
+  | 'expire'
+  | 'reload'
+  | 'lease';
+
+/** One row of the append-only licensing history. */
+export interface LicenseRecord {
+  id: string;
+  time: string;
+  action: RecordAction;
+  licenseId: string | null;
+  type: LicenseType | null;
+  item: string | null;
+  method: LicenseMethod | null;
+  quota: Record<string, number>;
+  state: LicenseState | null;
+  issuedAt: string | null;
+  expiresAt: string | null;
+  actor: string;
+  detail: string | null;
+}
+
+export interface RecordPage {
+  items: LicenseRecord[];
+  nextCursor: string | null;
+}
+
+export interface UploadResult {
+  installed: LicenseView[];
+  unchanged: LicenseView[];
+}

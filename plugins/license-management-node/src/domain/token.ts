@@ -1,0 +1,151 @@
+import type { KeyObject } from 'node:crypto';
+import { CompactSign, compactVerify, decodeProtectedHeader } from 'jose';
+import {
+  claimsProblem,
+  type InstalledLicense,
+  type LicenseCatalog,
+  type LicenseClaims,
+} from '@backstage-licensing/plugin-license-management-common';
+import { readEd25519PrivateKey, readEd25519PublicKey } from './keys';
+
+/** A vendor public key that signs licenses, as configured. */
+export interface VendorKeyConfig {
+  kid: string;
+  publicKey: string;
+}
+
+/** Vendor public keys by `kid`. */
+export type VendorKeyring = ReadonlyMap<string, KeyObject>;
+
+/** Builds a keyring; throws an Error naming the bad entry. */
+export function createVendorKeyring(keys: readonly VendorKeyConfig[]): VendorKeyring {
+  const ring = new Map<string, KeyObject>();
+  for (const { kid, publicKey } of keys) {
+    if (!kid || typeof kid !== 'string') {
+      throw new Error('Every vendor key needs a non-empty kid');
+    }
+    if (ring.has(kid)) throw new Error(`Vendor key '${kid}' is configured twice`);
+    ring.set(kid, readEd25519PublicKey(publicKey, `Vendor key '${kid}'`));
+  }
+  return ring;
+}
+
+/** A token was refused; `reason` says why in words a person can act on. */
+export class LicenseRejectedError extends Error {
+  name = 'LicenseRejectedError';
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+export interface VerifyLicenseOptions {
+  vendorKeys: VendorKeyring;
+  catalog: LicenseCatalog;
+  /** This installation's Key ID: request-key licenses must be bound to it. */
+  installationKeyId: string;
+  /** Key IDs of the USB keys present now. */
+  usbKeyIds?: readonly string[];
+  /** The clock, in ms. */
+  now: number;
+}
+
+export interface VerifiedLicense {
+  token: string;
+  claims: LicenseClaims;
+  license: Omit<InstalledLicense, 'uploadedAt' | 'uploadSeq'>;
+}
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const MAX_TOKEN_LENGTH = 16 * 1024;
+
+/**
+ * Verifies a license token: EdDSA only, a configured vendor key, a good
+ * signature, every claim of the contract, and the binding of `sub` to this
+ * installation's Key ID or a present USB key. Throws LicenseRejectedError.
+ */
+export async function verifyLicenseToken(
+  token: string,
+  options: VerifyLicenseOptions,
+): Promise<VerifiedLicense> {
+  if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
+    throw new LicenseRejectedError(
+      'not a license token: expected a JWS in compact serialization (three base64url parts separated by dots)',
+    );
+  }
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    throw new LicenseRejectedError('not a license token: its header is not base64url-encoded JSON');
+  }
+  if (header.alg !== 'EdDSA') {
+    throw new LicenseRejectedError(
+      `algorithm '${String(header.alg)}' is not accepted; licenses must be signed with EdDSA (Ed25519)`,
+    );
+  }
+  if (typeof header.kid !== 'string' || !header.kid) {
+    throw new LicenseRejectedError("the token header has no 'kid' naming the vendor key");
+  }
+  const key = options.vendorKeys.get(header.kid);
+  if (!key) {
+    throw new LicenseRejectedError(
+      `signed with unknown vendor key '${header.kid}'; add its public key to licenseManagement.vendorKeys or ask the vendor for a license signed with a trusted key`,
+    );
+  }
+  let payload: Uint8Array;
+  try {
+    ({ payload } = await compactVerify(token, key, { algorithms: ['EdDSA'] }));
+  } catch {
+    throw new LicenseRejectedError(
+      'the signature does not verify: the token was altered or was not signed by this vendor key',
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder().decode(payload));
+  } catch {
+    throw new LicenseRejectedError('the token payload is not JSON');
+  }
+  const checked = claimsProblem(raw, options.catalog, options.now);
+  if ('problem' in checked) throw new LicenseRejectedError(checked.problem);
+  const { claims } = checked;
+  const { license } = claims;
+  if (license.method === 'request-key' && claims.sub !== options.installationKeyId) {
+    throw new LicenseRejectedError(
+      `bound to Key ID '${claims.sub}', but this installation's Key ID is '${options.installationKeyId}'; ask the vendor for a license issued for this Key ID`,
+    );
+  }
+  if (license.method === 'usb-key' && !(options.usbKeyIds ?? []).includes(claims.sub)) {
+    throw new LicenseRejectedError(
+      `bound to USB key '${claims.sub}', which is not plugged in; insert that USB key and retry`,
+    );
+  }
+  return {
+    token,
+    claims,
+    license: {
+      id: claims.jti,
+      type: license.type,
+      item: license.item,
+      method: license.method,
+      keyId: claims.sub,
+      issuer: claims.iss,
+      ...(license.customer !== undefined ? { customer: license.customer } : {}),
+      quota: license.quota ?? {},
+      issuedAt: claims.iat * 1000,
+      ...(claims.nbf !== undefined ? { notBefore: claims.nbf * 1000 } : {}),
+      expiresAt: claims.exp * 1000,
+    },
+  };
+}
+
+/** Signs license claims with a vendor private key (PKCS#8 PEM). */
+export async function signLicenseToken(
+  claims: LicenseClaims,
+  signer: { kid: string; privateKeyPem: string },
+): Promise<string> {
+  const key = readEd25519PrivateKey(signer.privateKeyPem, `Vendor key '${signer.kid}'`);
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
+    .setProtectedHeader({ alg: 'EdDSA', kid: signer.kid, typ: 'license+jwt' })
+    .sign(key);
+}
