@@ -24,7 +24,6 @@ export interface Config {
     syncIntervalMs?: number;
     /**
      * Replaces the default catalog of editions, modules, features and metrics.
-     * @deepVisibility backend
      */
     catalog?: {
       editions: Array<{ id: string; title: string; description?: string; features?: string[]; metrics?: string[] }>;

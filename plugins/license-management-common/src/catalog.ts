@@ -64,7 +64,7 @@ export interface LicenseCatalog {
 export const ESSENTIAL_FEATURE = 'license-management';
 const ENTERPRISE_FEATURES = ['virtualization', 'gpu', 'cloudformation', 'auto-scaling'];
 
-const module = (
+const plusModule = (
   id: string,
   title: string,
   metrics?: string[],
@@ -98,28 +98,28 @@ export const defaultLicenseCatalog: LicenseCatalogDefinition = {
     },
   ],
   modules: [
-    module('vmware', 'VMware Management', ['vmware-cpus']),
-    module('tenant-management', 'Tenant Management'),
-    module('arm64', 'ARM64 Management', ['arm-hosts']),
-    module('backup', 'Backup Service'),
-    module('cdp', 'Continuous Data Protection (CDP) Service'),
-    module('crypto-compliance', 'Cryptography Security Compliance'),
-    module('baremetal', 'Baremetal Management', ['baremetal-servers']),
-    module('elastic-baremetal', 'Elastic Baremetal Management', [
+    plusModule('vmware', 'VMware Management', ['vmware-cpus']),
+    plusModule('tenant-management', 'Tenant Management'),
+    plusModule('arm64', 'ARM64 Management', ['arm-hosts']),
+    plusModule('backup', 'Backup Service'),
+    plusModule('cdp', 'Continuous Data Protection (CDP) Service'),
+    plusModule('crypto-compliance', 'Cryptography Security Compliance'),
+    plusModule('baremetal', 'Baremetal Management', ['baremetal-servers']),
+    plusModule('elastic-baremetal', 'Elastic Baremetal Management', [
       'elastic-baremetal-servers',
     ]),
-    module('aliyun-hybrid-cloud', 'Alibaba Cloud Hybrid Cloud Management'),
-    module('after-sales-5x8', '5x8 After-Sales Service'),
-    module('after-sales-7x24', '7x24 After-Sales Service'),
-    module('sriov', 'SR-IOV NIC Service'),
-    module('gpu', 'GPU Service'),
-    module('billing', 'Billing Management'),
-    module('cloudformation', 'CloudFormation'),
-    module('auto-scaling', 'Auto-Scaling Service'),
-    module('sdn', 'SDN Network'),
-    module('container-cpu', 'Container Service-CPU', ['container-cpus']),
-    module('container-vcpu', 'Container Service-vCPU', ['container-vcpus']),
-    module('se-device', 'SE Device'),
+    plusModule('aliyun-hybrid-cloud', 'Alibaba Cloud Hybrid Cloud Management'),
+    plusModule('after-sales-5x8', '5x8 After-Sales Service'),
+    plusModule('after-sales-7x24', '7x24 After-Sales Service'),
+    plusModule('sriov', 'SR-IOV NIC Service'),
+    plusModule('gpu', 'GPU Service'),
+    plusModule('billing', 'Billing Management'),
+    plusModule('cloudformation', 'CloudFormation'),
+    plusModule('auto-scaling', 'Auto-Scaling Service'),
+    plusModule('sdn', 'SDN Network'),
+    plusModule('container-cpu', 'Container Service-CPU', ['container-cpus']),
+    plusModule('container-vcpu', 'Container Service-vCPU', ['container-vcpus']),
+    plusModule('se-device', 'SE Device'),
   ],
   metrics: [
     { id: 'hosts', title: 'Hosts' },

@@ -24,7 +24,7 @@ export interface RouterOptions {
   permissions: PermissionsService;
 }
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+function parse<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];

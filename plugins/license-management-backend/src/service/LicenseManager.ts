@@ -348,7 +348,7 @@ export class LicenseManager {
   }
 }
 
-function recordOf(l: StoredLicense) {
+function recordOf(l: Omit<StoredLicense, 'uploadSeq'>) {
   return {
     licenseId: l.id,
     type: l.type,

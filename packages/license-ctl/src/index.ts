@@ -1,0 +1,122 @@
+/**
+ * license-ctl: administer a License Management backend, and for vendors,
+ * create signing keys and issue licenses offline.
+ *
+ * @packageDocumentation
+ */
+import { Command, CommanderError, Option } from 'commander';
+import * as admin from './admin';
+import { CliError, UsageError } from './errors';
+import { stdout, type Output } from './output';
+import * as vendor from './vendor';
+
+export { parseDay, parseItemSpec } from './vendor';
+
+type Conn = { url: string; token?: string };
+
+function buildProgram(out: Output, errors: { write(s: string): void }) {
+  const program = new Command('license-ctl')
+    .description('Administer License Management for Backstage, and issue licenses as a vendor.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: s => out.line(s.replace(/\n$/, '')),
+      writeErr: s => errors.write(s),
+    })
+    .showHelpAfterError(false);
+
+  const conn = (cmd: Command) =>
+    cmd
+      .addOption(new Option('--url <url>', 'backend base URL').default('http://localhost:7007'))
+      .addOption(new Option('--token <token>', 'external-access token (or LICENSE_CTL_TOKEN)'));
+
+  conn(program.command('install').description('upload a license file (.txt, .lic, .tar.gz)'))
+    .requiredOption('-f, --file <file>', 'license file')
+    .action((o: Conn & { file: string }) => admin.install(o, o.file, out));
+  conn(program.command('reload').description('re-read licenses and recompute status')).action((o: Conn) =>
+    admin.reload(o, out),
+  );
+  conn(program.command('status').description('show edition, state, licenses, quotas and exceptions'))
+    .option('--json', 'print the raw JSON')
+    .action((o: Conn & { json?: boolean }) => admin.status(o, !!o.json, out));
+  conn(program.command('key-id').description("print this installation's Key ID")).action((o: Conn) =>
+    admin.keyId(o, out),
+  );
+  conn(program.command('request-key').description('download the request key'))
+    .requiredOption('-o, --output <file>', 'where to write it')
+    .action((o: Conn & { output: string }) => admin.requestKey(o, o.output, out));
+  conn(program.command('delete').description('delete a Plus license').argument('<id>', 'license id')).action(
+    (id: string, o: Conn) => admin.deleteLicense(o, id, out),
+  );
+  conn(program.command('records').description('list licensing records, newest first'))
+    .option('--json', 'print the raw JSON')
+    .option('--limit <n>', 'records per page (1-200)')
+    .option('--cursor <cursor>', 'next page, from a previous listing')
+    .option('--type <type>', 'base or plus')
+    .option('--item <item>', 'edition or module id')
+    .option('--method <method>', 'request-key or usb-key')
+    .option('--state <state>', 'valid, superseded, pending or expired')
+    .option('--action <action>', 'upload, replace, delete, expire, reload or lease')
+    .action((o: Conn & admin.RecordOptions) => admin.records(o, o, out));
+
+  const v = program.command('vendor').description('offline: keys and license issuing');
+  v.command('keygen')
+    .description('create an Ed25519 signing key pair: KID.key (PKCS#8) and KID.pub (SPKI)')
+    .requiredOption('--kid <kid>', 'key id, named in every token header')
+    .requiredOption('--out <dir>', 'directory to write to (created if needed)')
+    .action((o: { kid: string; out: string }) => vendor.keygen(o.kid, o.out, out));
+  v.command('issue')
+    .description('issue licenses bound to a request key or a USB key')
+    .requiredOption('--key <file>', 'vendor private key (PKCS#8 PEM)')
+    .requiredOption('--kid <kid>', 'vendor key id')
+    .option('--request-key <file>', 'request key file from the portal')
+    .option('--usb-key-id <id>', 'USB key serial (Key ID)')
+    .option('--base <spec>', 'EDITION[:METRIC=N[,METRIC=N]...]')
+    .option('--plus <spec>', 'MODULE[:METRIC=N[,...]] (repeatable)', (s: string, all: string[]) => [...all, s], [])
+    .requiredOption('--expires <date>', 'last valid day, YYYY-MM-DD (UTC)')
+    .option('--not-before <date>', 'first valid day, YYYY-MM-DD (UTC)')
+    .option('--customer <name>', 'customer name')
+    .option('--issuer <name>', "the 'iss' claim (default: the kid)")
+    .option('--catalog <file>', 'catalog JSON, when the product defines its own')
+    .requiredOption('-o, --output <file>', 'output: .txt, .lic, .tar.gz or .tgz')
+    .action((o: Omit<vendor.IssueOptions, 'output'> & { output: string }) => vendor.issue(o, out));
+  v.command('inspect')
+    .description('show the tokens of a license file (or a request key), verifying signatures')
+    .argument('<file>', 'license file or request key')
+    .option('--public-key <file>', 'vendor public key to verify signatures with')
+    .action((file: string, o: { publicKey?: string }) => vendor.inspect(file, o.publicKey, out));
+  return program;
+}
+
+/**
+ * Runs license-ctl with arguments; returns the exit code: 0 success, 1
+ * failure (one line on stderr), 2 bad usage.
+ */
+export async function run(
+  argv: string[],
+  io: { out?: Output; err?: { write(s: string): void } } = {},
+): Promise<number> {
+  const out = io.out ?? stdout;
+  const err = io.err ?? { write: (s: string) => process.stderr.write(s) };
+  const program = buildProgram(out, err);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+        return 0;
+      }
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      err.write(`license-ctl: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof CliError) {
+      err.write(`license-ctl: ${e.message}\n`);
+      return 1;
+    }
+    err.write(`license-ctl: ${(e as Error).message ?? String(e)}\n`);
+    return 1;
+  }
+}
