@@ -39,7 +39,9 @@ export class AdminClient {
     try {
       res = await fetch(`${this.base}${path}`, { method, headers, body: payload });
     } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+      // undici hides the reason in `cause` (ECONNREFUSED, ENOTFOUND, 'bad port', ...).
+      const c = (e as { cause?: { code?: string; message?: string } }).cause;
+      const cause = c?.code ?? c?.message ?? (e as Error).message;
       throw new CliError(`cannot reach the backend at ${this.base} (${cause}); start it or pass --url.`);
     }
     if (!res.ok) {

@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import * as admin from './admin';
-import { CliError, UsageError } from './errors';
+import { UsageError } from './errors';
 import { stdout, type Output } from './output';
 import * as vendor from './vendor';
 
@@ -103,20 +103,20 @@ export async function run(
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
-        return 0;
-      }
-      return 2;
+      // `--help` exits 0; help shown for a missing command (`license-ctl`,
+      // `license-ctl vendor`) and every parse error are bad usage.
+      return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof UsageError) {
-      err.write(`license-ctl: ${e.message}\n`);
+      err.write(`license-ctl: ${oneLine(e.message)}\n`);
       return 2;
     }
-    if (e instanceof CliError) {
-      err.write(`license-ctl: ${e.message}\n`);
-      return 1;
-    }
-    err.write(`license-ctl: ${(e as Error).message ?? String(e)}\n`);
+    err.write(`license-ctl: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
     return 1;
   }
+}
+
+/** Failures are reported in one line, whatever the message (e.g. a server's) holds. */
+function oneLine(message: string): string {
+  return message.replace(/\s*[\r\n]+\s*/g, ' ').trim() || 'failed';
 }

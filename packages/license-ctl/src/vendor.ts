@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compactVerify, decodeProtectedHeader } from 'jose';
 import {
@@ -37,20 +37,45 @@ export async function keygen(kid: string, dir: string, out: Output) {
     throw new UsageError(`--kid '${kid}' is invalid: use 1-64 letters, digits, '.', '_' or '-'.`);
   }
   const { privateKeyPem, publicKeyPem } = generateEd25519KeyPair();
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new CliError(`cannot create directory '${dir}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   const keyFile = join(dir, `${kid}.key`);
   const pubFile = join(dir, `${kid}.pub`);
-  try {
-    await writeFile(keyFile, privateKeyPem, { mode: 0o600, flag: 'wx' });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new CliError(`'${keyFile}' exists already; choose another --kid or --out (keys are never overwritten).`);
+  // Neither half is ever overwritten: a stray KID.pub would otherwise be
+  // replaced by a public key that does not match the private key in use.
+  for (const file of [keyFile, pubFile]) {
+    if (await exists(file)) {
+      throw new CliError(`'${file}' exists already; choose another --kid or --out (keys are never overwritten).`);
     }
-    throw e;
   }
-  await writeFile(pubFile, publicKeyPem);
+  await writeNew(keyFile, privateKeyPem, 0o600);
+  await writeNew(pubFile, publicKeyPem, 0o644);
   out.line(`private key: ${keyFile} (keep it secret)`);
   out.line(`public key:  ${pubFile} (add it to licenseManagement.vendorKeys with kid '${kid}')`);
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await lstat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function writeNew(file: string, content: string, mode: number) {
+  try {
+    await writeFile(file, content, { mode, flag: 'wx' });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      throw new CliError(`'${file}' exists already; choose another --kid or --out (keys are never overwritten).`);
+    }
+    throw new CliError(`cannot write '${file}': ${code ?? (e as Error).message}`);
+  }
 }
 
 /** Parses `ITEM[:METRIC=N[,METRIC=N]...]`. */
@@ -66,6 +91,9 @@ export function parseItemSpec(spec: string, flag: string): { item: string; quota
       const n = m ? Number(m[2]) : NaN;
       if (!m || !Number.isSafeInteger(n) || n < 1) {
         throw new UsageError(`${flag} '${spec}': quota '${pair}' is invalid: use METRIC=N with N a positive integer.`);
+      }
+      if (m[1] in quota) {
+        throw new UsageError(`${flag} '${spec}': quota metric '${m[1]}' is given twice.`);
       }
       quota[m[1]] = n;
     }
@@ -113,6 +141,21 @@ export async function issue(o: IssueOptions, out: Output) {
   if (!!o.requestKey === !!o.usbKeyId) throw new UsageError('Give exactly one of --request-key FILE or --usb-key-id ID.');
   const format = /\.(tar\.gz|tgz)$/i.test(o.output) ? 'archive' : /\.(txt|lic)$/i.test(o.output) ? 'text' : undefined;
   if (!format) throw new UsageError(`-o '${o.output}' must end in .txt, .lic, .tar.gz or .tgz.`);
+  if (!KID.test(o.kid)) {
+    throw new UsageError(`--kid '${o.kid}' is invalid: use 1-64 letters, digits, '.', '_' or '-'.`);
+  }
+  // Every usage problem is reported before any file is read.
+  const specs = [
+    ...(o.base ? [{ type: 'base' as const, ...parseItemSpec(o.base, '--base') }] : []),
+    ...o.plus.map(p => ({ type: 'plus' as const, ...parseItemSpec(p, '--plus') })),
+  ];
+  const seen = new Set<string>();
+  for (const spec of specs) {
+    if (spec.type === 'plus' && seen.has(spec.item)) {
+      throw new UsageError(`--plus '${spec.item}' is given twice; issue one license per module.`);
+    }
+    seen.add(spec.item);
+  }
   const now = o.now ?? Date.now();
   const exp = parseDay(o.expires, '--expires') + 86_400_000;
   const nbf = o.notBefore !== undefined ? parseDay(o.notBefore, '--not-before') : undefined;
@@ -141,10 +184,6 @@ export async function issue(o: IssueOptions, out: Output) {
     method = 'usb-key';
   }
 
-  const specs = [
-    ...(o.base ? [{ type: 'base' as const, ...parseItemSpec(o.base, '--base') }] : []),
-    ...o.plus.map(p => ({ type: 'plus' as const, ...parseItemSpec(p, '--plus') })),
-  ];
   const licenses: { type: string; item: string; token: string }[] = [];
   for (const spec of specs) {
     const claims: LicenseClaims = {
@@ -169,15 +208,18 @@ export async function issue(o: IssueOptions, out: Output) {
     licenses.push({ type: spec.type, item: spec.item, token: await signLicenseToken(claims, { kid: o.kid, privateKeyPem }) });
   }
 
+  let content: string | Uint8Array;
   if (format === 'text') {
     const lines = [`# License file issued ${new Date(now).toISOString()} for Key ID ${sub}`];
     for (const l of licenses) lines.push(`# ${l.type} ${l.item}`, l.token);
-    await writeFile(o.output, `${lines.join('\n')}\n`);
+    content = `${lines.join('\n')}\n`;
   } else {
-    await writeFile(
-      o.output,
-      buildTarGz(licenses.map(l => ({ path: `${l.type}-${l.item}.lic`, content: `${l.token}\n` }))),
-    );
+    content = buildTarGz(licenses.map(l => ({ path: `${l.type}-${l.item}.lic`, content: `${l.token}\n` })));
+  }
+  try {
+    await writeFile(o.output, content);
+  } catch (e) {
+    throw new CliError(`cannot write '${o.output}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   out.line(`issued ${licenses.length} license(s) for ${sub} to ${o.output}: ${licenses.map(l => `${l.type} ${l.item}`).join(', ')}`);
 }
@@ -206,15 +248,9 @@ export async function inspect(file: string, publicKeyFile: string | undefined, o
   } catch (e) {
     throw new CliError(`'${file}': ${(e as Error).message}`);
   }
-  const publicKey = publicKeyFile
-    ? (() => {
-        try {
-          return readFileSyncKey(publicKeyFile);
-        } catch (e) {
-          throw new CliError((e as Error).message);
-        }
-      })()
-    : undefined;
+  // Read the key before any token: a missing or wrong key file is a failure
+  // of its own, not a bad signature on every token.
+  const publicKey = publicKeyFile ? await readPublicKeyFile(publicKeyFile) : undefined;
   let bad = 0;
   for (const { token, source } of tokens) {
     let header;
@@ -230,7 +266,7 @@ export async function inspect(file: string, publicKeyFile: string | undefined, o
     let signature = 'not checked (pass --public-key)';
     if (publicKey) {
       try {
-        await compactVerify(token, await publicKey, { algorithms: ['EdDSA'] });
+        await compactVerify(token, publicKey, { algorithms: ['EdDSA'] });
         signature = 'valid';
       } catch {
         signature = 'INVALID';
@@ -243,6 +279,11 @@ export async function inspect(file: string, publicKeyFile: string | undefined, o
   if (bad > 0) throw new CliError(`${bad} token(s) in '${file}' did not pass inspection.`);
 }
 
-async function readFileSyncKey(file: string) {
-  return readEd25519PublicKey(await readText(file, 'public key'), `'${file}'`);
+async function readPublicKeyFile(file: string) {
+  const pem = await readText(file, 'public key');
+  try {
+    return readEd25519PublicKey(pem, `public key '${file}'`);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
 }

@@ -5,7 +5,8 @@ import type { CheckRequest, CheckResult } from './types';
 /**
  * Says what is wrong with a check request, or undefined when it can be
  * answered: an unknown feature or metric, a metric that does not belong to
- * the feature, or an amount that is not a positive integer.
+ * the feature, or an amount that is not an integer of 0 or more (0 asks
+ * whether current use is within the quota).
  */
 export function checkRequestProblem(
   catalog: LicenseCatalog,
@@ -16,13 +17,20 @@ export function checkRequestProblem(
     return `Unknown feature '${feature}'. Known features: ${catalog.featureIds.join(', ')}.`;
   }
   if (metric === undefined) {
-    return amount === undefined ? undefined : `'amount' needs a 'metric'.`;
+    return amount === undefined
+      ? undefined
+      : `'amount' needs a 'metric': name the quota metric the amount counts, or leave 'amount' out.`;
   }
   if (!catalog.isMetric(metric)) {
     return `Unknown metric '${metric}'. Known metrics: ${catalog.metricIds.join(', ')}.`;
   }
   if (!catalog.metricBelongsToFeature(metric, feature)) {
-    return `Metric '${metric}' does not belong to feature '${feature}'.`;
+    const own = catalog.metricIds.filter(m => catalog.metricBelongsToFeature(m, feature));
+    return `Metric '${metric}' does not belong to feature '${feature}'. ${
+      own.length
+        ? `Metrics of '${feature}': ${own.join(', ')}.`
+        : `'${feature}' has no quota metric; leave 'metric' out.`
+    }`;
   }
   if (amount !== undefined && (!Number.isSafeInteger(amount) || amount < 0)) {
     return `'amount' must be an integer of 0 or more.`;

@@ -48,7 +48,12 @@ export interface Evaluation {
   quotas: readonly QuotaFigure[];
   exceptions: readonly LicenseException[];
   clockRollback: boolean;
-  /** The evaluation holds until this instant (ms); recompute after it. */
+  /**
+   * The evaluation holds until this instant (ms): the next instant at which a
+   * license state, the portal state or an exception (a warning starting, its
+   * days left dropping, a clock rollback ending) changes. Recompute at or
+   * after it. Infinity when nothing will change by itself.
+   */
   validUntil: number;
 }
 
@@ -136,8 +141,12 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
   }
   for (const [slot, license] of inForce) {
     const end = coverageEnd(bySlot.get(slot) ?? [], at);
-    if (end - at >= warnMs) continue;
+    // The warning starts at `end - warnMs` itself, the instant `boundary`
+    // recorded for it, so that an evaluation made at validUntil sees it.
+    if (end - at > warnMs) continue;
     const daysLeft = Math.max(0, Math.ceil((end - at) / DAY_MS));
+    // daysLeft drops by one at each whole day before the end.
+    boundary(end - (daysLeft - 1) * DAY_MS);
     const what =
       slot === 'base'
         ? `The ${catalog.title('item', license.item)} Base license`
@@ -158,6 +167,9 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
       metric: q.metric,
     });
   }
+
+  // The rollback ends when the clock catches up to within the tolerance.
+  if (clockRollback) validUntil = Math.min(validUntil, highWater - tolerance);
 
   return {
     at,

@@ -1,0 +1,159 @@
+import { TestDatabases, type TestDatabaseId } from '@backstage/backend-test-utils';
+import { KnexLicenseStore } from './KnexLicenseStore';
+import { type NewLicense, type NewRecord, StoreConflictError } from './LicenseStore';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 0, 1);
+
+function license(id: string, over: Partial<NewLicense> = {}): NewLicense {
+  return {
+    id,
+    token: `token-of-${id}`,
+    type: 'plus',
+    item: 'vmware',
+    method: 'request-key',
+    keyId: 'KEY',
+    issuer: 'vendor',
+    quota: { 'vmware-cpus': 8 },
+    issuedAt: T0,
+    expiresAt: T0 + 365 * DAY,
+    uploadedAt: T0,
+    uploadedBy: 'user:default/admin',
+    ...over,
+  };
+}
+
+const record = (action: NewRecord['action'], licenseId: string, time = T0): NewRecord => ({
+  time,
+  action,
+  licenseId,
+  type: 'plus',
+  item: 'vmware',
+  method: 'request-key',
+  state: 'valid',
+  actor: 'user:default/admin',
+});
+
+describe.each(databases.eachSupportedId())('KnexLicenseStore on %p', (databaseId: TestDatabaseId) => {
+  async function createStore() {
+    const knex = await databases.init(databaseId);
+    return KnexLicenseStore.fromKnex(knex);
+  }
+
+  it('keeps the first installation identity, whichever replica stores it first', async () => {
+    const store = await createStore();
+    const first = { keyId: 'AAAAA', publicKeyPem: 'pub1', privateKeyPem: 'priv1', createdAt: T0 };
+    const second = { keyId: 'BBBBB', publicKeyPem: 'pub2', privateKeyPem: 'priv2', createdAt: T0 + 1 };
+    expect(await store.ensureInstallation(first)).toEqual(first);
+    expect(await store.ensureInstallation(second)).toEqual(first);
+  });
+
+  it('installs licenses in upload order with their records, in one change', async () => {
+    const store = await createStore();
+    const rev0 = await store.getRevision();
+    await store.installLicenses(
+      [license('a', { notBefore: T0 + DAY, customer: 'Acme' }), license('b')],
+      [record('upload', 'a'), record('upload', 'b')],
+    );
+    const listed = await store.listLicenses();
+    expect(listed.map(l => l.id)).toEqual(['a', 'b']);
+    expect(listed[0].uploadSeq).toBeLessThan(listed[1].uploadSeq);
+    expect(listed[0]).toMatchObject({ notBefore: T0 + DAY, customer: 'Acme', quota: { 'vmware-cpus': 8 } });
+    expect(listed[1].notBefore).toBeUndefined();
+    expect(await store.getRevision()).toBe(rev0 + 1);
+    const { items } = await store.listRecords({ limit: 10 });
+    expect(items.map(r => r.licenseId)).toEqual(['b', 'a']);
+  });
+
+  it('refuses an id that is installed already and writes nothing of that upload', async () => {
+    const store = await createStore();
+    await store.installLicenses([license('a')], [record('upload', 'a')]);
+    const rev = await store.getRevision();
+    await expect(
+      store.installLicenses([license('c'), license('a', { token: 'other' })], [record('upload', 'c')]),
+    ).rejects.toBeInstanceOf(StoreConflictError);
+    expect((await store.listLicenses()).map(l => l.id)).toEqual(['a']);
+    expect((await store.listRecords({ limit: 10 })).items).toHaveLength(1);
+    expect(await store.getRevision()).toBe(rev);
+  });
+
+  it('soft-deletes a license, keeps it for look-up, and installs it again as a new upload', async () => {
+    const store = await createStore();
+    await store.installLicenses([license('a'), license('b')], []);
+    const seqA = (await store.listLicenses())[0].uploadSeq;
+    expect(await store.deleteLicense('a', T0 + 5, 'user:default/admin', [record('delete', 'a')])).toBe(true);
+    expect(await store.deleteLicense('a', T0 + 6, 'user:default/admin', [record('delete', 'a')])).toBe(false);
+    expect((await store.listLicenses()).map(l => l.id)).toEqual(['b']);
+    expect(await store.getLicense('a')).toMatchObject({ id: 'a', deletedAt: T0 + 5 });
+    expect((await store.listRecords({ limit: 10 })).items).toHaveLength(1);
+
+    await store.installLicenses([license('a')], [record('upload', 'a')]);
+    const again = await store.listLicenses();
+    expect(again.map(l => l.id)).toEqual(['b', 'a']);
+    expect(again[1].uploadSeq).toBeGreaterThan(seqA);
+    expect((await store.getLicense('a'))?.deletedAt).toBeUndefined();
+  });
+
+  it('records each expiry once, however often it is asked', async () => {
+    const store = await createStore();
+    await store.installLicenses([license('old', { expiresAt: T0 + DAY }), license('new')], []);
+    const recordFor = (l: { id: string }) => ({ ...record('expire', l.id, T0 + 2 * DAY), state: 'expired' as const });
+    const [first, second] = await Promise.all([
+      store.recordExpiries(T0 + 2 * DAY, recordFor),
+      store.recordExpiries(T0 + 2 * DAY, recordFor),
+    ]);
+    expect([...first, ...second].map(l => l.id)).toEqual(['old']);
+    expect(await store.recordExpiries(T0 + 3 * DAY, recordFor)).toEqual([]);
+    const { items } = await store.listRecords({ limit: 10, filter: { action: 'expire' } });
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ licenseId: 'old', state: 'expired' });
+  });
+
+  it('pages records newest first by cursor, with filters', async () => {
+    const store = await createStore();
+    const records: NewRecord[] = [];
+    for (let i = 0; i < 25; i++) {
+      records.push({ ...record(i % 5 === 0 ? 'delete' : 'upload', `l${i}`, T0 + i), ...(i % 2 ? { type: 'base', item: 'standard' } : {}) });
+    }
+    await store.appendRecords(records);
+    const first = await store.listRecords({ limit: 10 });
+    expect(first.items.map(r => r.licenseId)).toEqual(['l24', 'l23', 'l22', 'l21', 'l20', 'l19', 'l18', 'l17', 'l16', 'l15']);
+    expect(first.items[0].time).toBe(new Date(T0 + 24).toISOString());
+    const second = await store.listRecords({ limit: 10, cursor: first.nextCursor! });
+    expect(second.items[0].licenseId).toBe('l14');
+    const third = await store.listRecords({ limit: 10, cursor: second.nextCursor! });
+    expect(third.items).toHaveLength(5);
+    expect(third.nextCursor).toBeNull();
+
+    const deletes = await store.listRecords({ limit: 3, filter: { action: 'delete' } });
+    expect(deletes.items.map(r => r.licenseId)).toEqual(['l20', 'l15', 'l10']);
+    const rest = await store.listRecords({ limit: 3, cursor: deletes.nextCursor!, filter: { action: 'delete' } });
+    expect(rest.items.map(r => r.licenseId)).toEqual(['l5', 'l0']);
+    expect(rest.nextCursor).toBeNull();
+    const bases = await store.listRecords({ limit: 50, filter: { type: 'base', item: 'standard' } });
+    expect(bases.items).toHaveLength(12);
+  });
+
+  it('keeps usage per metric and bumps the revision only when it changes', async () => {
+    const store = await createStore();
+    const rev = await store.getRevision();
+    await store.setUsage('hosts', 3, T0, 'plugin:catalog');
+    await store.setUsage('hosts', 3, T0 + 1, 'plugin:catalog');
+    await store.setUsage('arm-hosts', 0, T0, 'plugin:catalog');
+    expect(await store.getUsage()).toEqual({ hosts: 3, 'arm-hosts': 0 });
+    expect(await store.getRevision()).toBe(rev + 2);
+    await store.setUsage('hosts', 7, T0 + 2, 'plugin:catalog');
+    expect(await store.getUsage()).toEqual({ hosts: 7, 'arm-hosts': 0 });
+  });
+
+  it('never lowers the clock high-water mark', async () => {
+    const store = await createStore();
+    expect(await store.raiseHighWater(T0 + 10 * DAY)).toBe(T0 + 10 * DAY);
+    expect(await store.raiseHighWater(T0)).toBe(T0 + 10 * DAY);
+    expect(await store.raiseHighWater(T0 + 11 * DAY)).toBe(T0 + 11 * DAY);
+  });
+});

@@ -1,0 +1,121 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { verifyRequestKey } from '@backstage-licensing/plugin-license-management-node';
+import request from 'supertest';
+import { type Harness, startHarness } from '../testing/harness';
+
+jest.setTimeout(30_000);
+
+const api = '/api/license-management';
+
+describe('license-management routes: access', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+
+  it('answers /health without credentials', async () => {
+    const res = await request(h.server).get(`${api}/health`).set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it.each([
+    ['get', '/status'],
+    ['get', '/licenses'],
+    ['post', '/licenses'],
+    ['delete', '/licenses/x'],
+    ['post', '/reload'],
+    ['get', '/key-id'],
+    ['get', '/request-key'],
+    ['get', '/records'],
+    ['post', '/check'],
+    ['put', '/usage/hosts'],
+  ])('refuses %s %s without credentials (401)', async (method, path) => {
+    const res = await (request(h.server) as any)
+      [method](`${api}${path}`)
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+    expect(res.body.error.name).toBe('AuthenticationError');
+  });
+
+  it.each([
+    ['post', '/licenses', 'license-management.license.create'],
+    ['delete', '/licenses/x', 'license-management.license.delete'],
+    ['post', '/reload', 'license-management.license.create'],
+    ['get', '/request-key', 'license-management.request-key.read'],
+    ['get', '/records', 'license-management.record.read'],
+    ['put', '/usage/hosts', 'license-management.usage.update'],
+  ])('refuses %s %s to a user without the permission (403)', async (method, path, permission) => {
+    const before = await h.snapshot();
+    const res = await (request(h.server) as any)[method](`${api}${path}`)
+      .set('Authorization', h.reader)
+      .set('Content-Type', 'text/plain')
+      .send('x');
+    expect(res.status).toBe(403);
+    expect(res.body.error.name).toBe('NotAllowedError');
+    expect(res.body.error.message).toContain(permission);
+    expect(await h.snapshot()).toEqual(before);
+  });
+
+  it('lets every signed-in user read status, licenses, the Key ID and checks', async () => {
+    for (const path of ['/status', '/licenses', '/key-id']) {
+      const res = await request(h.server).get(`${api}${path}`).set('Authorization', h.reader);
+      expect(res.status).toBe(200);
+    }
+    const res = await request(h.server)
+      .post(`${api}/check`)
+      .set('Authorization', h.reader)
+      .send({ feature: 'license-management' });
+    expect(res.body).toMatchObject({ allowed: true, code: 'OK' });
+  });
+
+  it('accepts service credentials', async () => {
+    const res = await request(h.server).get(`${api}/status`).set('Authorization', mockCredentials.service.header());
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ edition: 'community', state: 'community', productVersion: '9.9.9', keyId: h.keyId });
+  });
+
+  it('serves a signed request key that names this installation', async () => {
+    const res = await request(h.server).get(`${api}/request-key`).set('Authorization', h.admin);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toContain(`request-key-${h.keyId}.txt`);
+    const content = await verifyRequestKey(res.text);
+    expect(content).toMatchObject({ keyId: h.keyId, productVersion: '9.9.9', licenses: [] });
+  });
+
+  it('validates record queries', async () => {
+    for (const query of ['limit=0', 'limit=201', 'limit=abc', 'cursor=xyz', 'type=other', 'unknown=1']) {
+      const res = await request(h.server).get(`${api}/records?${query}`).set('Authorization', h.admin);
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+    }
+  });
+
+  it('validates check requests', async () => {
+    const cases = [
+      [{}, 'feature'],
+      [{ feature: 'no-such-feature' }, 'Unknown feature'],
+      [{ feature: 'vmware', metric: 'no-such-metric' }, 'Unknown metric'],
+      [{ feature: 'vmware', metric: 'hosts' }, 'does not belong'],
+      [{ feature: 'vmware', metric: 'vmware-cpus', amount: -1 }, 'amount'],
+      [{ feature: 'vmware', amount: 2 }, 'metric'],
+    ] as const;
+    for (const [body, text] of cases) {
+      const res = await request(h.server).post(`${api}/check`).set('Authorization', h.reader).send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(text);
+    }
+  });
+
+  it('validates usage reports', async () => {
+    const put = (metric: string, body: unknown) =>
+      request(h.server).put(`${api}/usage/${metric}`).set('Authorization', h.admin).send(body as object);
+    expect((await put('no-such-metric', { used: 1 })).status).toBe(400);
+    expect((await put('hosts', { used: -1 })).status).toBe(400);
+    expect((await put('hosts', { used: 1.5 })).status).toBe(400);
+    expect((await put('hosts', {})).status).toBe(400);
+    expect((await put('hosts', { used: 4 })).status).toBe(204);
+    const status = await request(h.server).get(`${api}/status`).set('Authorization', h.reader);
+    expect(status.body.quotas).toEqual([{ metric: 'hosts', title: 'Hosts', authorized: 0, used: 4, exceeded: false }]);
+  });
+});

@@ -1,0 +1,110 @@
+import { createServiceFactory, coreServices } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  generateEd25519KeyPair,
+  signLicenseToken,
+} from '@backstage-licensing/plugin-license-management-node';
+import type { LicenseClaims } from '@backstage-licensing/plugin-license-management-common';
+import request from 'supertest';
+import { createLicenseManagementPlugin } from '../plugin';
+
+export const DAY = 86_400_000;
+export const ADMIN = 'user:default/admin';
+export const READER = 'user:default/reader';
+
+/** A permissions service: the admin may do everything, anyone else only read. */
+const permissionsFactory = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: () => ({
+    async authorize(requests: any[], options: any) {
+      const principal = options.credentials.principal;
+      const admin = principal.type === 'service' || principal.userEntityRef === ADMIN;
+      return requests.map(r => ({
+        result:
+          admin || r.permission.name === 'license-management.license.read'
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+      }));
+    },
+    async authorizeConditional(requests: any[]) {
+      return requests.map(() => ({ result: AuthorizeResult.DENY }));
+    },
+  }) as any,
+});
+
+export interface Harness {
+  server: any;
+  clock: { now: number };
+  keyId: string;
+  vendor: { kid: string; privateKeyPem: string; publicKeyPem: string };
+  admin: string;
+  reader: string;
+  /** Signs a license for this installation; `over` replaces claims, `license` fields merge. */
+  token(license: Partial<LicenseClaims['license']> & { type: 'base' | 'plus'; item: string }, over?: Partial<LicenseClaims>): Promise<string>;
+  upload(body: string | Buffer, type?: string): request.Test;
+  /** The licenses and records as they stand: to prove a rejection changed nothing. */
+  snapshot(): Promise<{ licenses: unknown; records: unknown }>;
+}
+
+let seq = 0;
+
+export async function startHarness(config: Record<string, unknown> = {}): Promise<Harness> {
+  const vendor = { kid: 'test-vendor', ...generateEd25519KeyPair() };
+  const clock = { now: Date.UTC(2026, 5, 1, 12) };
+  const { server } = await startTestBackend({
+    features: [
+      createLicenseManagementPlugin({ clock: () => clock.now }),
+      mockServices.rootConfig.factory({
+        data: {
+          licenseManagement: {
+            vendorKeys: [{ kid: vendor.kid, publicKey: vendor.publicKeyPem }],
+            productVersion: '9.9.9',
+            syncIntervalMs: 60_000,
+            ...config,
+          },
+        },
+      }),
+      permissionsFactory,
+    ],
+  });
+  const admin = mockCredentials.user.header(ADMIN);
+  const reader = mockCredentials.user.header(READER);
+  const res = await request(server).get('/api/license-management/key-id').set('Authorization', admin);
+  const keyId = res.body.keyId;
+  const h: Harness = {
+    server,
+    clock,
+    keyId,
+    vendor,
+    admin,
+    reader,
+    async token(license, over = {}) {
+      const iat = Math.floor(clock.now / 1000);
+      const claims = {
+        jti: `lic-${++seq}`,
+        iss: 'test-vendor',
+        sub: keyId,
+        iat,
+        exp: iat + 365 * 86_400,
+        ...over,
+        license: { method: 'request-key', ...license },
+      } as LicenseClaims;
+      return signLicenseToken(claims, vendor);
+    },
+    upload(body, type = 'text/plain') {
+      return request(server)
+        .post('/api/license-management/licenses')
+        .set('Authorization', admin)
+        .set('Content-Type', type)
+        .send(body);
+    },
+    async snapshot() {
+      const licenses = await request(server).get('/api/license-management/licenses').set('Authorization', admin);
+      const records = await request(server).get('/api/license-management/records?limit=200').set('Authorization', admin);
+      return { licenses: licenses.body, records: records.body };
+    },
+  };
+  return h;
+}
