@@ -86,7 +86,6 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
     bySlot.set(slot, list);
     boundary(l.notBefore);
     boundary(l.expiresAt);
-    boundary(l.expiresAt - warnMs);
     if (l.expiresAt <= at) {
       states.set(l.id, 'expired');
     } else if (l.notBefore !== undefined && l.notBefore > at) {
@@ -141,9 +140,12 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
   }
   for (const [slot, license] of inForce) {
     const end = coverageEnd(bySlot.get(slot) ?? [], at);
-    // The warning starts at `end - warnMs` itself, the instant `boundary`
-    // recorded for it, so that an evaluation made at validUntil sees it.
-    if (end - at > warnMs) continue;
+    // The warning starts at `end - warnMs` itself, so that an evaluation made
+    // at that validUntil sees it.
+    if (end - at > warnMs) {
+      boundary(end - warnMs);
+      continue;
+    }
     const daysLeft = Math.max(0, Math.ceil((end - at) / DAY_MS));
     // daysLeft drops by one at each whole day before the end.
     boundary(end - (daysLeft - 1) * DAY_MS);

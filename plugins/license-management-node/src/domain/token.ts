@@ -25,6 +25,13 @@ export function createVendorKeyring(keys: readonly VendorKeyConfig[]): VendorKey
       throw new Error('Every vendor key needs a non-empty kid');
     }
     if (ring.has(kid)) throw new Error(`Vendor key '${kid}' is configured twice`);
+    if (typeof publicKey === 'string' && /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(publicKey)) {
+      // createPublicKey would quietly derive the public key from it, leaving
+      // the vendor's signing key in the portal's config.
+      throw new Error(
+        `Vendor key '${kid}' is a private key; configure its public key (SPKI PEM, '-----BEGIN PUBLIC KEY-----') and keep the private key with the vendor`,
+      );
+    }
     ring.set(kid, readEd25519PublicKey(publicKey, `Vendor key '${kid}'`));
   }
   return ring;
@@ -84,7 +91,9 @@ export async function verifyLicenseToken(
     );
   }
   if (typeof header.kid !== 'string' || !header.kid) {
-    throw new LicenseRejectedError("the token header has no 'kid' naming the vendor key");
+    throw new LicenseRejectedError(
+      "the token header has no 'kid' naming the vendor key; this is not a license the vendor issued, ask the vendor for the license file",
+    );
   }
   const key = options.vendorKeys.get(header.kid);
   if (!key) {
@@ -97,14 +106,14 @@ export async function verifyLicenseToken(
     ({ payload } = await compactVerify(token, key, { algorithms: ['EdDSA'] }));
   } catch {
     throw new LicenseRejectedError(
-      'the signature does not verify: the token was altered or was not signed by this vendor key',
+      'the signature does not verify: the token was altered or was not signed by this vendor key; upload the file exactly as received, or ask the vendor to reissue it',
     );
   }
   let raw: unknown;
   try {
     raw = JSON.parse(new TextDecoder().decode(payload));
   } catch {
-    throw new LicenseRejectedError('the token payload is not JSON');
+    throw new LicenseRejectedError('the token payload is not JSON; ask the vendor to reissue the license');
   }
   const checked = claimsProblem(raw, options.catalog, options.now);
   if ('problem' in checked) throw new LicenseRejectedError(checked.problem);
