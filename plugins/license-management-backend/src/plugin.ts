@@ -31,8 +31,9 @@ export function createLicenseManagementPlugin(options: LicenseManagementBackendO
           permissions: coreServices.permissions,
           permissionsRegistry: coreServices.permissionsRegistry,
           lifecycle: coreServices.lifecycle,
+          auditor: coreServices.auditor,
         },
-        async init({ config, logger, database, httpRouter, httpAuth, permissions, permissionsRegistry, lifecycle }) {
+        async init({ config, logger, database, httpRouter, httpAuth, permissions, permissionsRegistry, lifecycle, auditor }) {
           const settings = readSettings(config, { pinnedVendorKeys: options.pinnedVendorKeys });
           permissionsRegistry.addPermissions(licenseManagementPermissions);
           const store = await KnexLicenseStore.create(database);
@@ -42,7 +43,7 @@ export function createLicenseManagementPlugin(options: LicenseManagementBackendO
           if (settings.vendorKeys.size === 0) {
             logger.warn('No vendor keys configured (licenseManagement.vendorKeys): every license upload will be refused.');
           }
-          httpRouter.use(await createRouter({ manager, httpAuth, permissions }));
+          httpRouter.use(await createRouter({ manager, httpAuth, permissions, auditor }));
           httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         },
       });

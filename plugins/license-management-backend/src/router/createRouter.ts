@@ -1,4 +1,6 @@
 import type {
+  AuditorService,
+  AuditorServiceEventSeverityLevel,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -22,6 +24,7 @@ export interface RouterOptions {
   manager: LicenseManager;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  auditor?: AuditorService;
 }
 
 function parse<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.infer<S> {
@@ -64,6 +67,26 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
+  /** Runs a change as an audit event: success or failure, with who and what. */
+  async function audited<T>(
+    req: Request,
+    eventId: string,
+    severityLevel: AuditorServiceEventSeverityLevel,
+    change: () => Promise<T>,
+    meta: (result: T) => Record<string, string | number | string[]> = () => ({}),
+  ): Promise<T> {
+    if (!options.auditor) return change();
+    const event = await options.auditor.createEvent({ eventId, request: req, severityLevel });
+    try {
+      const result = await change();
+      await event.success({ meta: meta(result) });
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -81,19 +104,27 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.post('/licenses', async (req: Request, res) => {
     const credentials = await guard.require(req, licenseCreatePermission);
     const bytes = await readUpload(req);
-    const result = await manager.upload(bytes, actorOf(credentials));
+    const result = await audited(
+      req,
+      'license-upload',
+      'medium',
+      () => manager.upload(bytes, actorOf(credentials)),
+      r => ({ installed: r.installed.map(l => l.id), unchanged: r.unchanged.map(l => l.id) }),
+    );
     res.status(result.installed.length > 0 ? 201 : 200).json(result);
   });
 
   router.delete('/licenses/:id', async (req, res) => {
     const credentials = await guard.require(req, licenseDeletePermission);
-    await manager.delete(req.params.id, actorOf(credentials));
+    await audited(req, 'license-delete', 'high', () => manager.delete(req.params.id, actorOf(credentials)), () => ({
+      licenseId: req.params.id,
+    }));
     res.status(204).end();
   });
 
   router.post('/reload', async (req, res) => {
     const credentials = await guard.require(req, licenseCreatePermission);
-    res.json(await manager.reload(actorOf(credentials)));
+    res.json(await audited(req, 'license-reload', 'low', () => manager.reload(actorOf(credentials))));
   });
 
   router.get('/key-id', async (req, res) => {
@@ -103,7 +134,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/request-key', async (req, res) => {
     await guard.require(req, requestKeyReadPermission);
-    const text = await manager.requestKey();
+    const text = await audited(req, 'request-key-download', 'low', () => manager.requestKey());
     res
       .type('text/plain')
       .attachment(`request-key-${manager.keyId}.txt`)
@@ -124,7 +155,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.put('/usage/:metric', async (req, res) => {
     const credentials = await guard.require(req, usageUpdatePermission);
     const { used } = parse(usageSchema, req.body, 'usage report');
-    await manager.reportUsage(req.params.metric, used, actorOf(credentials));
+    await audited(req, 'usage-report', 'low', () => manager.reportUsage(req.params.metric, used, actorOf(credentials)), () => ({
+      metric: req.params.metric,
+      used,
+    }));
     res.status(204).end();
   });
 
