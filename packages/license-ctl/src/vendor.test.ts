@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -341,10 +341,18 @@ describe('vendor inspect', () => {
     expect(r.out).not.toContain('INVALID');
   });
 
-  it('fails in one line when the public key file holds a private key', async () => {
-    const r = await cli('vendor', 'inspect', licenseFile, '--public-key', keyFile);
-    expect(r.code).toBe(1);
-    expect(r.err).toHaveLength(1);
+  it('fails in one line when the public key file is not an Ed25519 public key', async () => {
+    const rsa = join(dir, 'rsa.pub');
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    await writeFile(rsa, publicKey.export({ type: 'spki', format: 'pem' }));
+    const notPem = join(dir, 'not-pem.pub');
+    await writeFile(notPem, 'hello');
+    for (const file of [rsa, notPem]) {
+      const r = await cli('vendor', 'inspect', licenseFile, '--public-key', file);
+      expect(r.code).toBe(1);
+      expect(r.err).toHaveLength(1);
+      expect(r.out).not.toContain('INVALID');
+    }
   });
 
   it('fails in one line for a file of garbage, with or without a public key', async () => {

@@ -161,16 +161,39 @@ export async function issue(o: IssueOptions, out: Output) {
   const nbf = o.notBefore !== undefined ? parseDay(o.notBefore, '--not-before') : undefined;
   if (exp <= now) throw new UsageError(`--expires ${o.expires} is in the past.`);
   if (nbf !== undefined && nbf >= exp) throw new UsageError('--not-before must be on or before --expires.');
+  const catalog = await loadCatalog(o.catalog);
+  const method = o.requestKey ? ('request-key' as const) : ('usb-key' as const);
+  const claimsOf = (spec: (typeof specs)[number], sub: string): LicenseClaims => ({
+    jti: `lic-${randomUUID()}`,
+    iss: o.issuer ?? o.kid,
+    sub,
+    iat: Math.floor(now / 1000),
+    ...(nbf !== undefined ? { nbf: nbf / 1000 } : {}),
+    exp: exp / 1000,
+    license: {
+      type: spec.type,
+      item: spec.item,
+      method,
+      ...(Object.keys(spec.quota).length ? { quota: spec.quota } : {}),
+      ...(o.customer ? { customer: o.customer } : {}),
+    },
+  });
+  const check = (claims: LicenseClaims, spec: (typeof specs)[number]) => {
+    const checked = claimsProblem(claims, catalog, now);
+    if ('problem' in checked) throw new UsageError(`--${spec.type} '${spec.item}': ${checked.problem}.`);
+  };
+  // Unknown items, metrics of another item and bad claims are bad usage: say
+  // so before the key and the request key are read (a Key ID stands in).
+  for (const spec of specs) check(claimsOf(spec, o.usbKeyId ?? 'AAAAA-AAAAA-AAAAA-AAAAA'), spec);
+
   const privateKeyPem = await readText(o.key, 'key');
   try {
     readEd25519PrivateKey(privateKeyPem, `'${o.key}'`);
   } catch (e) {
     throw new CliError((e as Error).message);
   }
-  const catalog = await loadCatalog(o.catalog);
 
   let sub: string;
-  let method: 'request-key' | 'usb-key';
   if (o.requestKey) {
     try {
       sub = (await verifyRequestKey(await readText(o.requestKey, 'request key'))).keyId;
@@ -178,33 +201,14 @@ export async function issue(o: IssueOptions, out: Output) {
       if (e instanceof RequestKeyError) throw new CliError(`request key '${o.requestKey}': ${e.message}`);
       throw e;
     }
-    method = 'request-key';
   } else {
     sub = o.usbKeyId!;
-    method = 'usb-key';
   }
 
   const licenses: { type: string; item: string; token: string }[] = [];
   for (const spec of specs) {
-    const claims: LicenseClaims = {
-      jti: `lic-${randomUUID()}`,
-      iss: o.issuer ?? o.kid,
-      sub,
-      iat: Math.floor(now / 1000),
-      ...(nbf !== undefined ? { nbf: nbf / 1000 } : {}),
-      exp: exp / 1000,
-      license: {
-        type: spec.type,
-        item: spec.item,
-        method,
-        ...(Object.keys(spec.quota).length ? { quota: spec.quota } : {}),
-        ...(o.customer ? { customer: o.customer } : {}),
-      },
-    };
-    const checked = claimsProblem(claims, catalog, now);
-    if ('problem' in checked) {
-      throw new UsageError(`--${spec.type} '${spec.item}': ${checked.problem}.`);
-    }
+    const claims = claimsOf(spec, sub);
+    check(claims, spec);
     licenses.push({ type: spec.type, item: spec.item, token: await signLicenseToken(claims, { kid: o.kid, privateKeyPem }) });
   }
 

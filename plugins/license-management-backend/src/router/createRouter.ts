@@ -98,7 +98,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/licenses', async (req, res) => {
     await guard.require(req, licenseReadPermission);
-    res.json({ items: manager.listLicenses() });
+    res.json(manager.listLicenses());
   });
 
   router.post('/licenses', async (req: Request, res) => {

@@ -94,7 +94,7 @@ describe('uploading licenses', () => {
     const second = await h.token({ type: 'plus', item: 'vmware', quota: { 'vmware-cpus': 16 } }, { jti: 'vm-2' });
     await h.upload(first);
     await h.upload(second);
-    const listed = (await request(h.server).get(`${api}/licenses`).set('Authorization', h.reader)).body.items;
+    const listed = (await request(h.server).get(`${api}/licenses`).set('Authorization', h.reader)).body;
     expect(listed.map((l: any) => [l.id, l.state])).toEqual(
       expect.arrayContaining([
         ['vm-1', 'superseded'],
@@ -109,7 +109,7 @@ describe('uploading licenses', () => {
 
     const del = await request(h.server).delete(`${api}/licenses/vm-2`).set('Authorization', h.admin);
     expect(del.status).toBe(204);
-    const after = (await request(h.server).get(`${api}/licenses`).set('Authorization', h.reader)).body.items;
+    const after = (await request(h.server).get(`${api}/licenses`).set('Authorization', h.reader)).body;
     expect(after.map((l: any) => l.id)).not.toContain('vm-2');
     expect(after.find((l: any) => l.id === 'vm-1').state).toBe('valid');
     const deleted = (await request(h.server).get(`${api}/records?action=delete`).set('Authorization', h.admin)).body;

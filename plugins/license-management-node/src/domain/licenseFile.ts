@@ -35,6 +35,10 @@ export interface LicenseFile {
 }
 
 const isGzip = (b: Uint8Array) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+const isZstd = (b: Uint8Array) =>
+  b.length >= 4 && b[0] === 0x28 && b[1] === 0xb5 && b[2] === 0x2f && b[3] === 0xfd;
+const UPLOAD_ARCHIVE = 'Upload the .tar.gz file you received from the vendor.';
+const SMALLER_ARCHIVE = 'Ask the vendor for a smaller archive.';
 
 /**
  * Reads an uploaded license file in memory: a text file of tokens, or a
@@ -59,7 +63,7 @@ export async function readLicenseFile(bytes: Uint8Array): Promise<LicenseFile> {
   }
   if (tokens.length > LICENSE_FILE_LIMITS.maxTokens) {
     throw new LicenseFileError(
-      `The file holds ${tokens.length} tokens; one upload may hold at most ${LICENSE_FILE_LIMITS.maxTokens}.`,
+      `The file holds ${tokens.length} tokens; one upload may hold at most ${LICENSE_FILE_LIMITS.maxTokens}. Split them over several uploads, Base licenses first.`,
     );
   }
   return { format: isGzip(bytes) ? 'archive' : 'text', tokens };
@@ -106,9 +110,19 @@ async function readArchive(gz: Buffer): Promise<FileToken[]> {
     tar = gunzipSync(gz, { maxOutputLength: maxEntryBytes + (maxEntries + 4) * 1536 });
   } catch (e) {
     if (e instanceof RangeError || (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new LicenseFileError('The archive unpacks to more than 8 MiB; a license archive may hold at most 8 MiB.', 413);
+      throw new LicenseFileError(
+        `The archive unpacks to more than 8 MiB; a license archive may hold at most 8 MiB. ${SMALLER_ARCHIVE}`,
+        413,
+      );
     }
-    throw new LicenseFileError('The archive is not valid gzip data. Upload the .tar.gz file you received from the vendor.');
+    throw new LicenseFileError(`The archive is not valid gzip data. ${UPLOAD_ARCHIVE}`);
+  }
+  // The tar parser would unpack a second layer of gzip (or zstd) by itself,
+  // with no limit on the output: refuse it before parsing.
+  if (isGzip(tar) || isZstd(tar)) {
+    throw new LicenseFileError(
+      `The archive is compressed twice; a license archive is a tar archive compressed once with gzip. ${UPLOAD_ARCHIVE}`,
+    );
   }
 
   const files: { path: string; chunks: Buffer[] }[] = [];
@@ -120,32 +134,35 @@ async function readArchive(gz: Buffer): Promise<FileToken[]> {
   };
 
   await new Promise<void>(resolve => {
-    const parser = new Parser({ strict: true });
+    const parser = new Parser({ strict: true, zstd: false });
     parser.on('entry', (entry: ReadEntry) => {
       entries += 1;
       total += entry.size;
       const path = entry.path;
       const unsafe = unsafePath(path);
-      if (entries > maxEntries) fail(`The archive has more than ${maxEntries} entries.`);
-      else if (total > maxEntryBytes) fail('The archive holds more than 8 MiB of contents.', 413);
-      else if (unsafe) fail(`Archive entry '${path}' has ${unsafe}; license archives may not.`);
-      else if (entry.type === 'SymbolicLink' || entry.type === 'Link') {
-        fail(`Archive entry '${path}' is a link; license archives may hold only regular files.`);
+      if (entries > maxEntries) {
+        fail(`The archive has more than ${maxEntries} entries (directories included); a license archive may hold at most ${maxEntries}. ${SMALLER_ARCHIVE}`);
+      } else if (total > maxEntryBytes) {
+        fail(`The archive holds more than 8 MiB of contents; a license archive may hold at most 8 MiB. ${SMALLER_ARCHIVE}`, 413);
+      } else if (unsafe) {
+        fail(`Archive entry '${path}' has ${unsafe}; license archives may not. Ask the vendor for an archive of plain files with relative paths.`);
+      } else if (entry.type === 'SymbolicLink' || entry.type === 'Link') {
+        fail(`Archive entry '${path}' is a link; license archives may hold only regular files. Ask the vendor for an archive without links.`);
       } else if (entry.type === 'File' || entry.type === 'OldFile' || entry.type === 'ContiguousFile') {
         const file = { path, chunks: [] as Buffer[] };
         files.push(file);
         entry.on('data', (c: Buffer) => file.chunks.push(c));
         return;
       } else if (entry.type !== 'Directory') {
-        fail(`Archive entry '${path}' is a ${entry.type}; license archives may hold only regular files.`);
+        fail(`Archive entry '${path}' is a ${entry.type}; license archives may hold only regular files. Ask the vendor for an archive of plain files.`);
       }
       entry.resume();
     });
     parser.on('warn', (_code: string, message: string | Error) => {
-      fail(`The archive is damaged (${typeof message === 'string' ? message : message.message}).`);
+      fail(`The archive is damaged (${typeof message === 'string' ? message : message.message}). ${UPLOAD_ARCHIVE}`);
     });
     parser.on('error', (e: Error) => {
-      fail(`The archive is damaged (${e.message}).`);
+      fail(`The archive is damaged (${e.message}). ${UPLOAD_ARCHIVE}`);
       resolve();
     });
     parser.on('close', () => resolve());
@@ -154,7 +171,7 @@ async function readArchive(gz: Buffer): Promise<FileToken[]> {
   });
   if (failure) throw failure;
   if (entries === 0) {
-    throw new LicenseFileError('The archive is not a tar archive or holds no files. Upload the .tar.gz file you received from the vendor.');
+    throw new LicenseFileError(`The archive is not a tar archive or holds no files. ${UPLOAD_ARCHIVE}`);
   }
   return files.flatMap(f =>
     tokensOfText(decodeText(Buffer.concat(f.chunks), `Archive entry '${f.path}'`), `entry '${f.path}', `),

@@ -3,6 +3,7 @@
  * installation key pair, good default claims and helpers that sign (or
  * hand-craft) license tokens. Not exported from the package.
  */
+import { sign } from 'node:crypto';
 import { CompactSign } from 'jose';
 import {
   compileCatalog,
@@ -93,6 +94,20 @@ export async function signClaims(
       ...options.header,
     } as { alg: string })
     .sign(key);
+}
+
+/**
+ * Hand-crafts an Ed25519 JWS with node crypto, for headers jose refuses to
+ * write (unknown crit extensions and the like).
+ */
+export function signRaw(
+  header: Record<string, unknown>,
+  payload: unknown,
+  privateKeyPem = vendor.privateKeyPem,
+): string {
+  const signingInput = `${b64json(header)}.${b64url(typeof payload === 'string' ? payload : JSON.stringify(payload))}`;
+  const signature = sign(null, Buffer.from(signingInput), readEd25519PrivateKey(privateKeyPem));
+  return `${signingInput}.${b64url(signature)}`;
 }
 
 /** The three parts of a compact JWS, decoded where that makes sense. */

@@ -17,6 +17,7 @@ import {
   NOW,
   NOW_S,
   signClaims,
+  signRaw,
   splitToken,
   stranger,
   USB_KEY_ID,
@@ -500,8 +501,13 @@ describe('verifyLicenseToken', () => {
       expect((await rejection(token)).reason).toContain('not a license token');
     });
 
+    it('accepts a hand-crafted EdDSA token (so the crit case below fails for the crit, not the signature)', async () => {
+      const token = signRaw({ alg: 'EdDSA', kid: VENDOR_KID }, goodClaims());
+      await expect(verifyLicenseToken(token, verifyOptions())).resolves.toBeDefined();
+    });
+
     it('rejects a JWS with the crit header naming an unknown extension', async () => {
-      const token = await signClaims(goodClaims(), { header: { crit: ['exp-extension'], 'exp-extension': true } });
+      const token = signRaw({ alg: 'EdDSA', kid: VENDOR_KID, crit: ['exp-extension'], 'exp-extension': true }, goodClaims());
       expect((await rejection(token)).reason).toContain('the signature does not verify');
     });
 
@@ -603,9 +609,10 @@ describe('signLicenseToken', () => {
     );
   });
 
-  it('uses the current clock nowhere: the same claims give a token that verifies at NOW', async () => {
+  it('signs the claims as given, with alg EdDSA, the kid and typ license+jwt', async () => {
     const token = await signLicenseToken(goodClaims(), { kid: VENDOR_KID, privateKeyPem: vendor.privateKeyPem });
-    expect(splitToken(token).payloadJson).toEqual(goodClaims());
-    expect(NOW).toBe(NOW_S * 1000);
+    const parts = splitToken(token);
+    expect(parts.headerJson).toEqual({ alg: 'EdDSA', kid: VENDOR_KID, typ: 'license+jwt' });
+    expect(parts.payloadJson).toEqual(goodClaims());
   });
 });

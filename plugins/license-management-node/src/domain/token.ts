@@ -92,7 +92,7 @@ export async function verifyLicenseToken(
   }
   if (typeof header.kid !== 'string' || !header.kid) {
     throw new LicenseRejectedError(
-      "the token header has no 'kid' naming the vendor key; this is not a license the vendor issued, ask the vendor for the license file",
+      "the token header has no 'kid' naming the vendor key; ask the vendor for a license signed with one of its keys",
     );
   }
   const key = options.vendorKeys.get(header.kid);
