@@ -161,7 +161,7 @@ describe('decideFeature', () => {
       for (const feature of ['community', 'virtualization', 'vmware', 'gpu']) {
         const r = decide(scenarios.expired, feature);
         expectDenied(r, 'EXPIRED');
-        expect(r.message).toContain('2025-12-31');
+        expect(r.message).toContain('last valid day 2025-12-30');
         expect(r.message).toMatch(/upload a new license on the license management page/i);
       }
     });

@@ -1,5 +1,5 @@
 import type { LicenseCatalog } from './catalog';
-import { isoDate, type Evaluation } from './evaluate';
+import { lastValidDay, type Evaluation } from './evaluate';
 import type { CheckRequest, CheckResult } from './types';
 
 /**
@@ -64,7 +64,7 @@ export function decideFeature(
     return {
       allowed: false,
       code: 'EXPIRED',
-      message: `${name} is unavailable: the Base license expired on ${isoDate(evaluation.lastExpiredBase!.expiresAt)}. Upload a new license on the License Management page.`,
+      message: `${name} is unavailable: the Base license has expired (last valid day ${lastValidDay(evaluation.lastExpiredBase!.expiresAt)}, UTC). Upload a new license on the License Management page.`,
     };
   }
   if (evaluation.quotas.some(q => q.exceeded)) {

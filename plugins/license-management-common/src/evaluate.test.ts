@@ -396,7 +396,7 @@ describe('evaluateLicenses', () => {
         expiresAt: new Date(now - DAY).toISOString(),
       });
       expect(x?.message).toContain('Enterprise Prepaid');
-      expect(x?.message).toContain('2025-12-31');
+      expect(x?.message).toContain('last valid day was 2025-12-30');
       expect(x?.message).toMatch(/upload a new license on the license management page/i);
     });
 

@@ -133,7 +133,7 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
   if (state === 'expired' && lastExpiredBase) {
     exceptions.push({
       code: 'LICENSE_EXPIRED',
-      message: `The ${catalog.title('item', edition)} Base license expired on ${isoDate(lastExpiredBase.expiresAt)}. Upload a new license on the License Management page.`,
+      message: `The ${catalog.title('item', edition)} Base license has expired (its last valid day was ${lastValidDay(lastExpiredBase.expiresAt)}, UTC). Upload a new license on the License Management page.`,
       slot: 'base',
       expiresAt: new Date(lastExpiredBase.expiresAt).toISOString(),
     });
@@ -155,7 +155,7 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
         : `The ${catalog.title('item', slot)} Plus license`;
     exceptions.push({
       code: 'LICENSE_EXPIRING',
-      message: `${what} expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'} (${isoDate(end)}). Upload a renewal to avoid an interruption.`,
+      message: `${what} expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'} (last valid day ${lastValidDay(end)}, UTC). Upload a renewal to avoid an interruption.`,
       slot,
       expiresAt: new Date(end).toISOString(),
       daysLeft,
@@ -228,6 +228,11 @@ function computeQuotas(
     figures.push({ metric, authorized: a, used, exceeded: inForce.has(slot) && used > a });
   }
   return figures;
+}
+
+/** The last day (UTC, YYYY-MM-DD) on which a license that ends at `ms` is valid. */
+export function lastValidDay(ms: number): string {
+  return isoDate(ms - 1);
 }
 
 export function isoDate(ms: number): string {
