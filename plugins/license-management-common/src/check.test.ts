@@ -437,3 +437,35 @@ describe('denial messages', () => {
     for (const d of denials) expect(d.message).toMatch(ACTIONABLE);
   });
 });
+
+describe('decideFeature with licenses that have not started', () => {
+  const catalog = compileCatalog();
+  const now = Date.UTC(2026, 0, 1);
+  const DAY = 86_400_000;
+  const lic = (id: string, type: 'base' | 'plus', item: string, over: Partial<InstalledLicense> = {}): InstalledLicense => ({
+    id, type, item, method: 'request-key', keyId: 'K', issuer: 'v', quota: {},
+    issuedAt: now - 10 * DAY, expiresAt: now + 100 * DAY, uploadedAt: now - DAY, uploadSeq: Number(id.length), ...over,
+  });
+
+  it('says when a pending Base starts', () => {
+    const e = evaluateLicenses({ licenses: [lic('b', 'base', 'standard', { notBefore: now + 2 * DAY })], catalog, now });
+    const r = decideFeature(catalog, e, 'virtualization');
+    expect(r).toMatchObject({ allowed: false, code: 'NOT_LICENSED' });
+    expect(r.message).toContain('starts on 2026-01-03');
+  });
+
+  it('answers EXPIRED with the start of the renewal when a module has a gap', () => {
+    const e = evaluateLicenses({
+      licenses: [
+        lic('b', 'base', 'standard'),
+        lic('old', 'plus', 'backup', { expiresAt: now - DAY }),
+        lic('next', 'plus', 'backup', { notBefore: now + 3 * DAY }),
+      ],
+      catalog,
+      now,
+    });
+    const r = decideFeature(catalog, e, 'backup');
+    expect(r).toMatchObject({ allowed: false, code: 'EXPIRED' });
+    expect(r.message).toContain('starts on 2026-01-04');
+  });
+});

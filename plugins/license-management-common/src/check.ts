@@ -1,5 +1,5 @@
 import type { LicenseCatalog } from './catalog';
-import { lastValidDay, type Evaluation } from './evaluate';
+import { isoDate, lastValidDay, type Evaluation } from './evaluate';
 import type { CheckRequest, CheckResult } from './types';
 
 /**
@@ -79,21 +79,32 @@ export function decideFeature(
   const { editions, modules } = catalog.itemsUnlocking(feature);
   const base = evaluation.base;
   if (!base) {
+    const start = evaluation.pendingStarts.get('base');
     return {
       allowed: false,
       code: 'NOT_LICENSED',
-      message: `${name} needs a Base license; this portal runs the community edition. Upload a license on the License Management page.`,
+      message:
+        start !== undefined
+          ? `${name} needs a Base license; the one installed starts on ${isoDate(start)} (UTC). Until then this portal runs the community edition.`
+          : `${name} needs a Base license; this portal runs the community edition. Upload a license on the License Management page.`,
     };
   }
   if (editions.includes(base.item)) return OK(`${name} is licensed.`);
   if (modules.some(m => evaluation.plus.has(m))) return OK(`${name} is licensed.`);
   const expired = modules.find(m => evaluation.expiredModules.has(m));
+  const pending = modules.find(m => evaluation.pendingStarts.has(m));
+  const starts = pending
+    ? ` The ${catalog.title('item', pending)} Plus license installed starts on ${isoDate(evaluation.pendingStarts.get(pending)!)} (UTC).`
+    : '';
   if (expired) {
     return {
       allowed: false,
       code: 'EXPIRED',
-      message: `${name} is unavailable: the ${catalog.title('item', expired)} Plus license expired. Upload a renewal on the License Management page.`,
+      message: `${name} is unavailable: the ${catalog.title('item', expired)} Plus license expired.${starts || ' Upload a renewal on the License Management page.'}`,
     };
+  }
+  if (pending) {
+    return { allowed: false, code: 'NOT_LICENSED', message: `${name} is not licensed yet.${starts}` };
   }
   return {
     allowed: false,

@@ -177,7 +177,7 @@ describe('evaluateLicenses', () => {
       expect(stateMap(e)).toEqual({ old: 'valid', newest: 'expired' });
     });
 
-    it('lists a module among expiredModules only when its slot holds nothing but expired licenses', () => {
+    it('lists a module among expiredModules when nothing holds its slot and a license of it expired, with a pending renewal\'s start', () => {
       const e = evaluate([
         base('b'),
         plus('vm-old', 'vmware', { expiresAt: now - DAY }),
@@ -186,7 +186,8 @@ describe('evaluateLicenses', () => {
         plus('gpu-old', 'gpu', { expiresAt: now - DAY }),
         plus('gpu-next', 'gpu', { notBefore: now + DAY }),
       ]);
-      expect([...e.expiredModules]).toEqual(['vmware']);
+      expect([...e.expiredModules].sort()).toEqual(['gpu', 'vmware']);
+      expect([...e.pendingStarts]).toEqual([['gpu', now + DAY]]);
       expect(e.plus.has('vmware')).toBe(false);
       expect(e.plus.has('gpu')).toBe(false);
     });

@@ -41,8 +41,10 @@ export interface Evaluation {
   lastExpiredBase?: InstalledLicense;
   /** The Plus license in force per module. */
   plus: ReadonlyMap<string, InstalledLicense>;
-  /** Modules whose slot holds only expired licenses (nothing valid or pending). */
+  /** Modules with no license in force and at least one expired. */
   expiredModules: ReadonlySet<string>;
+  /** Per slot without a license in force: when its earliest pending license starts. */
+  pendingStarts: ReadonlyMap<string, number>;
   state: PortalState;
   edition: string;
   quotas: readonly QuotaFigure[];
@@ -111,9 +113,16 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
     }
   }
   const expiredModules = new Set<string>();
+  const pendingStarts = new Map<string, number>();
   for (const [slot, list] of bySlot) {
-    if (slot !== 'base' && list.every(l => states.get(l.id) === 'expired')) {
+    if (inForce.has(slot)) continue;
+    if (slot !== 'base' && list.some(l => states.get(l.id) === 'expired')) {
       expiredModules.add(slot);
+    }
+    for (const l of list) {
+      if (states.get(l.id) !== 'pending') continue;
+      const start = pendingStarts.get(slot);
+      if (start === undefined || l.notBefore! < start) pendingStarts.set(slot, l.notBefore!);
     }
   }
 
@@ -180,6 +189,7 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
     lastExpiredBase,
     plus,
     expiredModules,
+    pendingStarts,
     state,
     edition,
     quotas,
