@@ -141,25 +141,37 @@ async function readArchive(gz: Buffer): Promise<FileToken[]> {
       const path = entry.path;
       const unsafe = unsafePath(path);
       if (entries > maxEntries) {
-        fail(`The archive has more than ${maxEntries} entries (directories included); a license archive may hold at most ${maxEntries}. ${SMALLER_ARCHIVE}`);
+        fail(
+          `The archive has more than ${maxEntries} entries (directories included); a license archive may hold at most ${maxEntries}. ${SMALLER_ARCHIVE}`,
+        );
       } else if (total > maxEntryBytes) {
-        fail(`The archive holds more than 8 MiB of contents; a license archive may hold at most 8 MiB. ${SMALLER_ARCHIVE}`, 413);
+        fail(
+          `The archive holds more than 8 MiB of contents; a license archive may hold at most 8 MiB. ${SMALLER_ARCHIVE}`,
+          413,
+        );
       } else if (unsafe) {
-        fail(`Archive entry '${path}' has ${unsafe}; license archives may not. Ask the vendor for an archive of plain files with relative paths.`);
+        fail(
+          `Archive entry '${path}' has ${unsafe}; license archives may not. Ask the vendor for an archive of plain files with relative paths.`,
+        );
       } else if (entry.type === 'SymbolicLink' || entry.type === 'Link') {
-        fail(`Archive entry '${path}' is a link; license archives may hold only regular files. Ask the vendor for an archive without links.`);
+        fail(
+          `Archive entry '${path}' is a link; license archives may hold only regular files. Ask the vendor for an archive without links.`,
+        );
       } else if (entry.type === 'File' || entry.type === 'OldFile' || entry.type === 'ContiguousFile') {
         const file = { path, chunks: [] as Buffer[] };
         files.push(file);
         entry.on('data', (c: Buffer) => file.chunks.push(c));
         return;
       } else if (entry.type !== 'Directory') {
-        fail(`Archive entry '${path}' is a ${entry.type}; license archives may hold only regular files. Ask the vendor for an archive of plain files.`);
+        fail(
+          `Archive entry '${path}' is a ${entry.type}; license archives may hold only regular files. Ask the vendor for an archive of plain files.`,
+        );
       }
       entry.resume();
     });
     parser.on('warn', (_code: string, message: string | Error) => {
-      fail(`The archive is damaged (${typeof message === 'string' ? message : message.message}). ${UPLOAD_ARCHIVE}`);
+      const text = typeof message === 'string' ? message : message.message;
+      fail(`The archive is damaged (${text}). ${UPLOAD_ARCHIVE}`);
     });
     parser.on('error', (e: Error) => {
       fail(`The archive is damaged (${e.message}). ${UPLOAD_ARCHIVE}`);

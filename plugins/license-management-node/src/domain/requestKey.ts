@@ -11,6 +11,7 @@ import {
 import { keyIdOf, readEd25519PrivateKey } from './keys';
 
 const TYP = 'license-request-key';
+const AS_DOWNLOADED = 'Use the request key file exactly as downloaded from the portal.';
 
 /** What a request key tells the vendor. */
 export interface RequestKeyContent {
@@ -53,6 +54,9 @@ export async function createRequestKey(
   keys: InstallationKeys,
 ): Promise<string> {
   const privateKey = readEd25519PrivateKey(keys.privateKeyPem, 'Installation key');
+  if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+    throw new RequestKeyError(`The request key holds no request key content. ${AS_DOWNLOADED}`);
+  }
   const publicKey = createPublicKey(privateKey);
   const jwk = await exportJWK(publicKey);
   const payload: RequestKeyContent = {
@@ -82,7 +86,9 @@ export async function verifyRequestKey(text: string): Promise<RequestKeyContent>
     .map(l => l.trim())
     .filter(l => l && !l.startsWith('#'));
   if (parts.length !== 1) {
-    throw new RequestKeyError('Not a request key file: expected one signed line besides the # comments.');
+    throw new RequestKeyError(
+      `Not a request key file: expected one signed line besides the # comments. ${AS_DOWNLOADED}`,
+    );
   }
   const jws = parts[0];
   let jwk: JWK | undefined;
@@ -91,29 +97,48 @@ export async function verifyRequestKey(text: string): Promise<RequestKeyContent>
     if (header.typ !== TYP || header.alg !== 'EdDSA') throw new Error();
     jwk = header.jwk as JWK | undefined;
   } catch {
-    throw new RequestKeyError('Not a request key file: its signed line is not a request key.');
+    throw new RequestKeyError(`Not a request key file: its signed line is not a request key. ${AS_DOWNLOADED}`);
   }
   if (!jwk || jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') {
-    throw new RequestKeyError('The request key carries no Ed25519 installation key.');
+    throw new RequestKeyError(`The request key carries no Ed25519 installation key. ${AS_DOWNLOADED}`);
   }
-  let content: RequestKeyContent;
+  let payload: Uint8Array;
   try {
     const key = await importJWK({ kty: 'OKP', crv: 'Ed25519', x: jwk.x }, 'EdDSA');
-    const { payload } = await compactVerify(jws, key, { algorithms: ['EdDSA'] });
-    content = JSON.parse(new TextDecoder().decode(payload));
+    ({ payload } = await compactVerify(jws, key, { algorithms: ['EdDSA'] }));
   } catch {
     throw new RequestKeyError('The request key signature does not verify: the file was edited or damaged. Download it again.');
   }
+  let content: unknown;
+  try {
+    content = JSON.parse(new TextDecoder().decode(payload));
+  } catch {
+    content = undefined;
+  }
+  if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+    throw new RequestKeyError(`The request key holds no request key content. ${AS_DOWNLOADED}`);
+  }
   const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
-  if (content.keyId !== keyIdOf(publicKey)) {
-    throw new RequestKeyError('The request key names a Key ID that does not belong to its installation key.');
+  const claimed = content as Partial<Record<keyof RequestKeyContent, unknown>>;
+  if (claimed.keyId !== keyIdOf(publicKey)) {
+    throw new RequestKeyError(
+      `The request key names a Key ID that does not belong to its installation key. ${AS_DOWNLOADED}`,
+    );
   }
   const fingerprint = await calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: jwk.x }, 'sha256');
-  if (content.fingerprint !== fingerprint) {
-    throw new RequestKeyError('The request key fingerprint does not match its installation key.');
+  if (claimed.fingerprint !== fingerprint) {
+    throw new RequestKeyError(`The request key fingerprint does not match its installation key. ${AS_DOWNLOADED}`);
   }
-  if (typeof content.productVersion !== 'string' || !Array.isArray(content.licenses)) {
-    throw new RequestKeyError('The request key lacks the product version or the license list.');
+  if (
+    typeof claimed.productVersion !== 'string' ||
+    typeof claimed.createdAt !== 'string' ||
+    !Array.isArray(claimed.licenses) ||
+    !claimed.licenses.every(id => typeof id === 'string') ||
+    (claimed.portal !== undefined && typeof claimed.portal !== 'string')
+  ) {
+    throw new RequestKeyError(
+      `The request key lacks the product version, its creation time or the license list. ${AS_DOWNLOADED}`,
+    );
   }
-  return content;
+  return content as RequestKeyContent;
 }

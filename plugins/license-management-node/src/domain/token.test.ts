@@ -351,7 +351,7 @@ describe('verifyLicenseToken', () => {
       expect((await rejection(await signClaims(goodClaims({ exp: NOW_S + 0.5 })))).reason).toContain(
         "bad claim 'exp'",
       );
-      expect((await rejection(await signClaims({ ...goodClaims(), iat: -1 })))).toBeDefined();
+      expect((await rejection(await signClaims({ ...goodClaims(), iat: -1 }))).reason).toContain("bad claim 'iat'");
       expect((await rejection(await signClaims({ ...goodClaims(), exp: String(NOW_S + DAY_S) }))).reason).toContain(
         "bad claim 'exp'",
       );
