@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import * as admin from './admin';
 import { UsageError } from './errors';
 import { stdout, type Output } from './output';
@@ -13,6 +13,14 @@ import * as vendor from './vendor';
 export { parseDay, parseItemSpec } from './vendor';
 
 type Conn = { url: string; token?: string };
+
+/** `--limit`: an integer 1-200, as the backend takes it; anything else is bad usage. */
+function parseLimit(value: string): string {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 200) {
+    throw new InvalidArgumentError('use an integer from 1 to 200.');
+  }
+  return String(Number(value));
+}
 
 function buildProgram(out: Output, errors: { write(s: string): void }) {
   const program = new Command('license-ctl')
@@ -49,13 +57,15 @@ function buildProgram(out: Output, errors: { write(s: string): void }) {
   );
   conn(program.command('records').description('list licensing records, newest first'))
     .option('--json', 'print the raw JSON')
-    .option('--limit <n>', 'records per page (1-200)')
+    .option('--limit <n>', 'records per page (1-200)', parseLimit)
     .option('--cursor <cursor>', 'next page, from a previous listing')
-    .option('--type <type>', 'base or plus')
+    .addOption(new Option('--type <type>', 'license type').choices(['base', 'plus']))
     .option('--item <item>', 'edition or module id')
-    .option('--method <method>', 'request-key or usb-key')
-    .option('--state <state>', 'valid, superseded, pending or expired')
-    .option('--action <action>', 'upload, replace, delete, expire, reload or lease')
+    .addOption(new Option('--method <method>', 'licensing method').choices(['request-key', 'usb-key']))
+    .addOption(new Option('--state <state>', 'license state').choices(['valid', 'superseded', 'pending', 'expired']))
+    .addOption(
+      new Option('--action <action>', 'what happened').choices(['upload', 'replace', 'delete', 'expire', 'reload', 'lease']),
+    )
     .action((o: Conn & admin.RecordOptions) => admin.records(o, o, out));
 
   const v = program.command('vendor').description('offline: keys and license issuing');

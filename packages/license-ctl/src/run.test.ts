@@ -52,6 +52,11 @@ describe('run() exit codes for bad usage', () => {
     ['vendor issue without --expires', ['vendor', 'issue', '--key', 'k', '--kid', 'v1', '--usb-key-id', 'U', '--base', 'standard', '-o', 'x.txt']],
     ['vendor issue without -o', ['vendor', 'issue', '--key', 'k', '--kid', 'v1', '--usb-key-id', 'U', '--base', 'standard', '--expires', '2027-03-31']],
     ['vendor inspect without a file', ['vendor', 'inspect']],
+    ['records with a --limit of 0', ['records', '--token', 't', '--url', 'http://127.0.0.1:1', '--limit', '0']],
+    ['records with a --limit over 200', ['records', '--token', 't', '--url', 'http://127.0.0.1:1', '--limit', '201']],
+    ['records with a --limit that is not a number', ['records', '--token', 't', '--url', 'http://127.0.0.1:1', '--limit', 'ten']],
+    ['records with an unknown --type', ['records', '--token', 't', '--url', 'http://127.0.0.1:1', '--type', 'gold']],
+    ['records with an unknown --action', ['records', '--token', 't', '--url', 'http://127.0.0.1:1', '--action', 'burn']],
   ])('returns 2 for %s', async (_what, argv) => {
     const r = await cli(...argv);
     expect(r.code).toBe(2);

@@ -24,9 +24,16 @@ export function generateEd25519KeyPair(): KeyPairPem {
 
 /** Reads an Ed25519 public key from SPKI PEM; throws an Error that says what is wrong. */
 export function readEd25519PublicKey(pem: string, what = 'public key'): KeyObject {
+  if (typeof pem === 'string' && /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(pem)) {
+    // createPublicKey would quietly derive the public key from it, leaving a
+    // signing key where only a public key belongs.
+    throw new Error(
+      `${what} is a private key; configure its public key (SPKI PEM, '-----BEGIN PUBLIC KEY-----') and keep the private key with the vendor`,
+    );
+  }
   let key: KeyObject;
   try {
-    key = createPublicKey({ key: pem, format: 'pem' });
+    key = createPublicKey({ key: dedent(pem), format: 'pem' });
   } catch {
     throw new Error(`${what} is not a PEM public key (expected '-----BEGIN PUBLIC KEY-----', SPKI)`);
   }
@@ -36,11 +43,22 @@ export function readEd25519PublicKey(pem: string, what = 'public key'): KeyObjec
   return key;
 }
 
+/** PEM pasted into YAML often arrives indented: trim every line. */
+function dedent(pem: string): string {
+  return typeof pem === 'string'
+    ? pem
+        .split(/\r?\n/)
+        .map(l => l.trim())
+        .filter(Boolean)
+        .join('\n')
+    : pem;
+}
+
 /** Reads an Ed25519 private key from PKCS#8 PEM; throws an Error that says what is wrong. */
 export function readEd25519PrivateKey(pem: string, what = 'private key'): KeyObject {
   let key: KeyObject;
   try {
-    key = createPrivateKey({ key: pem, format: 'pem' });
+    key = createPrivateKey({ key: dedent(pem), format: 'pem' });
   } catch {
     throw new Error(`${what} is not a PEM private key (expected '-----BEGIN PRIVATE KEY-----', PKCS#8)`);
   }
