@@ -4,15 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTarGz } from '@backstage-licensing/plugin-license-management-node';
-import { run } from './index';
+import { cli } from './testUtils';
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const errText: string[] = [];
-  const code = await run(argv, { out: { line: s => out.push(s) }, err: { write: s => errText.push(s) } });
-  const err = errText.join('').split('\n').filter(l => l.trim() !== '');
-  return { code, out: out.join('\n'), err };
-}
 
 interface Seen {
   method: string;

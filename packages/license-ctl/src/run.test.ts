@@ -2,15 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from './index';
+import { cli } from './testUtils';
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const errText: string[] = [];
-  const code = await run(argv, { out: { line: s => out.push(s) }, err: { write: s => errText.push(s) } });
-  const err = errText.join('').split('\n').filter(l => l.trim() !== '');
-  return { code, out: out.join('\n'), err };
-}
 
 let dir: string;
 let savedToken: string | undefined;

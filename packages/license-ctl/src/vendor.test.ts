@@ -14,15 +14,8 @@ import {
   verifyLicenseToken,
   verifyRequestKey,
 } from '@backstage-licensing/plugin-license-management-node';
-import { run } from './index';
+import { cli } from './testUtils';
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const errText: string[] = [];
-  const code = await run(argv, { out: { line: s => out.push(s) }, err: { write: s => errText.push(s) } });
-  const err = errText.join('').split('\n').filter(l => l.trim() !== '');
-  return { code, out: out.join('\n'), err };
-}
 
 let dir: string;
 let keyFile: string;

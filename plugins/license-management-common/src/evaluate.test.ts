@@ -1,34 +1,11 @@
 import { compileCatalog } from './catalog';
-import { DAY_MS, evaluateLicenses, type Evaluation, type EvaluationInput } from './evaluate';
+import { evaluateLicenses, type Evaluation, type EvaluationInput } from './evaluate';
 import type { InstalledLicense } from './types';
+import { base, DAY, now, plus } from './testUtils';
 
 const catalog = compileCatalog();
-const now = Date.UTC(2026, 0, 1);
-const DAY = DAY_MS;
 const MINUTE = 60_000;
 
-let nextSeq = 1;
-/** An installed license: a Standard Base valid for a year unless told otherwise. */
-function license(over: Partial<InstalledLicense> & { id: string }): InstalledLicense {
-  const seq = over.uploadSeq ?? nextSeq++;
-  return {
-    type: 'base',
-    item: 'standard',
-    method: 'request-key',
-    keyId: 'key-1',
-    issuer: 'vendor',
-    quota: {},
-    issuedAt: now - 30 * DAY,
-    expiresAt: now + 365 * DAY,
-    uploadedAt: now - 30 * DAY + seq,
-    uploadSeq: seq,
-    ...over,
-  };
-}
-const base = (id: string, over: Partial<InstalledLicense> = {}) =>
-  license({ id, ...over });
-const plus = (id: string, item: string, over: Partial<InstalledLicense> = {}) =>
-  license({ id, type: 'plus', item, ...over });
 
 function evaluate(
   licenses: InstalledLicense[],
