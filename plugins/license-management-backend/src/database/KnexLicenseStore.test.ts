@@ -136,6 +136,9 @@ describe.each(databases.eachSupportedId())('KnexLicenseStore on %p', (databaseId
     expect(rest.nextCursor).toBeNull();
     const bases = await store.listRecords({ limit: 50, filter: { type: 'base', item: 'standard' } });
     expect(bases.items).toHaveLength(12);
+    const found = await store.listRecords({ limit: 50, filter: { q: 'L2' } });
+    expect(found.items.map(r => r.licenseId)).toEqual(['l24', 'l23', 'l22', 'l21', 'l20', 'l2']);
+    expect((await store.listRecords({ limit: 50, filter: { q: '100%_' } })).items).toEqual([]);
   });
 
   it('keeps usage per metric and bumps the revision only when it changes', async () => {

@@ -150,6 +150,14 @@ export class KnexLicenseStore implements LicenseStore {
     if (filter.state) q.where('state', filter.state);
     if (filter.action) q.where('action', filter.action);
     if (filter.licenseId) q.where('license_id', filter.licenseId);
+    if (filter.q) {
+      const like = `%${filter.q.toLowerCase().replace(/[\\%_]/g, c => `\\${c}`)}%`;
+      q.where(w => {
+        for (const column of ['license_id', 'item', 'actor', 'detail']) {
+          w.orWhereRaw(`lower(${column}) like ? escape '\\'`, [like]);
+        }
+      });
+    }
     const rows = await q;
     const page = rows.slice(0, limit);
     return {

@@ -47,6 +47,8 @@ export interface RecordFilter {
   state?: LicenseState;
   action?: RecordAction;
   licenseId?: string;
+  /** Free text: matches license id, item, actor or detail, ignoring case. */
+  q?: string;
 }
 
 export interface RecordQuery {

@@ -57,6 +57,7 @@ const recordsQuery = z
     state: z.enum(['valid', 'superseded', 'pending', 'expired']).optional(),
     action: z.enum(['upload', 'replace', 'delete', 'expire', 'reload', 'lease']).optional(),
     licenseId: z.string().min(1).max(128).optional(),
+    q: z.string().min(1).max(100).optional(),
   })
   .strict();
 
