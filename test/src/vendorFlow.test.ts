@@ -4,23 +4,21 @@
  * keygen, request key, issue, install, status, key-id, records, delete,
  * reload, and a tampered upload that must change nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   buildTarGz,
   readLicenseFile,
   verifyRequestKey,
 } from '@backstage-licensing/plugin-license-management-node';
+import { type CtlResult, ROOT, day, expectExit, runLicenseCtl } from '../support/licenseCtl';
+import { portalConfigYaml } from '../support/portalConfig';
+import { ProcessGroup, freePort, waitForUrl } from '../support/processGroup';
 
 jest.setTimeout(60_000);
 
-const ROOT = resolve(__dirname, '../..');
 const BACKEND_DIR = join(ROOT, 'packages/backend');
-const LICENSE_CTL = join(ROOT, 'packages/license-ctl/bin/license-ctl');
 const TOKEN = 'local-dev-license-ctl-token';
 const KID = 'e2e-vendor';
 const BOOT_TIMEOUT_MS = 150_000;
@@ -28,48 +26,16 @@ const BOOT_TIMEOUT_MS = 150_000;
 let work: string;
 let port: number;
 let url: string;
-let backend: ChildProcess | undefined;
-let backendExited: Promise<void> = Promise.resolve();
-let logFile: string;
+let backend: ProcessGroup | undefined;
 /** Watcher restarts seen in the log when the backend last answered /health. */
 let knownRestarts = 0;
 
-interface CtlResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs bin/license-ctl as a subprocess. */
 function ctl(...args: string[]): Promise<CtlResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [LICENSE_CTL, ...args], {
-      cwd: work,
-      env: { ...process.env, LICENSE_CTL_TOKEN: TOKEN },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', d => (stdout += d));
-    child.stderr!.on('data', d => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('close', code => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
+  return runLicenseCtl(args, { cwd: work, env: { ...process.env, LICENSE_CTL_TOKEN: TOKEN } });
 }
 
 const RESTART_NOTICE = 'Change detected, restarting';
-
-function restartsSoFar(): number {
-  try {
-    return readFileSync(logFile, 'utf8').split(RESTART_NOTICE).length - 1;
-  } catch {
-    return 0;
-  }
-}
 
 /**
  * Runs an admin verb against the test backend. `backstage-cli package start`
@@ -82,13 +48,13 @@ async function admin(...args: string[]): Promise<CtlResult> {
   const r = await ctl(...args, '--url', url);
   if (r.code === 1 && r.stderr.includes('cannot reach the backend') && backend) {
     await new Promise(res => setTimeout(res, 500));
-    if (restartsSoFar() > knownRestarts) {
+    if (backend.count(RESTART_NOTICE) > knownRestarts) {
       // eslint-disable-next-line no-console
       console.warn(`backend restarted by its file watcher during '${args[0]}'; waiting for it`);
       await waitForHealth();
       return ctl(...args, '--url', url);
     }
-    throw new Error(`the backend stopped answering during '${args.join(' ')}':\n${backendLog()}`);
+    throw new Error(`the backend stopped answering during '${args.join(' ')}':\n${backend.log()}`);
   }
   return r;
 }
@@ -97,98 +63,20 @@ function stderrLines(r: CtlResult) {
   return r.stderr.split('\n').filter(l => l.trim() !== '');
 }
 
-/** Fails with the output of the subprocess, so a broken step says why. */
-function expectExit(r: CtlResult, code: number) {
-  if (r.code !== code) {
-    throw new Error(`license-ctl exited ${r.code}, expected ${code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port: p } = srv.address() as { port: number };
-      srv.close(() => resolvePromise(p));
-    });
-  });
-}
-
-function backendLog(): string {
-  try {
-    return readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Last resort if jest exits without running afterAll. */
-function killGroupSync() {
-  if (backend?.pid && groupAlive(backend.pid)) {
-    try {
-      process.kill(-backend.pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-}
-
 async function stopBackend() {
-  const pid = backend?.pid;
-  if (!pid) return;
-  if (groupAlive(pid)) {
-    try {
-      process.kill(-pid, 'SIGTERM');
-    } catch {
-      // gone already
-    }
-    const deadline = Date.now() + 15_000;
-    while (groupAlive(pid) && Date.now() < deadline) {
-      await new Promise(r => setTimeout(r, 200));
-    }
-    if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
-    const killDeadline = Date.now() + 5_000;
-    while (groupAlive(pid) && Date.now() < killDeadline) {
-      await new Promise(r => setTimeout(r, 100));
-    }
-  }
-  await backendExited;
-  process.removeListener('exit', killGroupSync);
+  await backend?.stop();
   backend = undefined;
 }
 
 async function waitForHealth() {
-  const deadline = Date.now() + BOOT_TIMEOUT_MS;
-  let exited = false;
-  backendExited.then(() => (exited = true));
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`the backend exited while booting:\n${backendLog()}`);
-    try {
-      const res = await fetch(`${url}/api/license-management/health`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) {
-        knownRestarts = restartsSoFar();
-        return;
-      }
-    } catch {
-      // not up yet
-    }
-    await new Promise(r => setTimeout(r, 500));
-  }
-  throw new Error(`the backend did not answer /health within ${BOOT_TIMEOUT_MS / 1000}s:\n${backendLog()}`);
+  await waitForUrl(`${url}/api/license-management/health`, {
+    timeoutMs: BOOT_TIMEOUT_MS,
+    process: backend,
+    what: 'the backend',
+  });
+  knownRestarts = backend?.count(RESTART_NOTICE) ?? 0;
 }
 
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** Re-encodes the payload of every token in a text license file, keeping the signatures. */
 function tamper(text: string, change: (claims: any) => void): string {
@@ -236,39 +124,17 @@ beforeAll(async () => {
   const extra = join(work, 'extra.yaml');
   await writeFile(
     extra,
-    [
-      'backend:',
-      `  baseUrl: http://127.0.0.1:${port}`,
-      '  listen:',
-      `    port: ${port}`,
-      '  database:',
-      '    client: better-sqlite3',
-      '    connection:',
-      `      directory: ${JSON.stringify(dbDir)}`,
-      'licenseManagement:',
-      '  vendorKeys:',
-      `    - kid: ${KID}`,
-      '      publicKey:',
-      `        $file: ${JSON.stringify(join(keyDir, `${KID}.pub`))}`,
-      '',
-    ].join('\n'),
+    portalConfigYaml({ backendPort: port, dbDir, vendorKey: { kid: KID, publicKeyFile: join(keyDir, `${KID}.pub`) } }),
   );
 
-  logFile = join(work, 'backend.log');
-  const log = openSync(logFile, 'a');
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development' };
   delete env.LICENSE_CTL_TOKEN;
-  backend = spawn(
-    'npx',
-    ['backstage-cli', 'package', 'start', '--config', '../../app-config.yaml', '--config', extra],
-    { cwd: BACKEND_DIR, detached: true, stdio: ['ignore', log, log], env },
-  );
-  closeSync(log);
-  process.on('exit', killGroupSync);
-  const child = backend;
-  backendExited = new Promise(r => {
-    if (child.exitCode !== null || child.signalCode !== null) r();
-    else child.once('exit', () => r());
+  backend = ProcessGroup.start({
+    command: 'npx',
+    args: ['backstage-cli', 'package', 'start', '--config', '../../app-config.yaml', '--config', extra],
+    cwd: BACKEND_DIR,
+    env,
+    logFile: join(work, 'backend.log'),
   });
   const started = Date.now();
   await waitForHealth();

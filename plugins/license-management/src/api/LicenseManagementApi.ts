@@ -1,0 +1,72 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type {
+  CheckRequest,
+  CheckResult,
+  LicenseMethod,
+  LicenseState,
+  LicenseStatus,
+  LicenseType,
+  LicenseView,
+  RecordAction,
+  RecordPage,
+  UploadResult,
+} from '@backstage-licensing/plugin-license-management-common';
+
+/** Filters and paging of `GET /records`; every field is optional. */
+export interface RecordQuery {
+  /** 1–200, default 50 on the server. */
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+  type?: LicenseType;
+  item?: string;
+  method?: LicenseMethod;
+  state?: LicenseState;
+  action?: RecordAction;
+  /** Free text over license id, item, who and detail. */
+  q?: string;
+}
+
+/** How far an upload has got, in bytes. */
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+export interface UploadOptions {
+  /** Called as the file is sent. */
+  onProgress?: (progress: UploadProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** The request key file, ready to save. */
+export interface RequestKeyFile {
+  fileName: string;
+  content: Blob;
+}
+
+/**
+ * The License Management HTTP API (`/api/license-management`). Every method
+ * rejects with a `ResponseError` when the server answers with an error.
+ */
+export interface LicenseManagementApi {
+  /** The whole picture: edition, state, Base, Plus, quotas, exceptions, USB key, server. */
+  getStatus(): Promise<LicenseStatus>;
+  /** Every installed (not deleted) license, whatever its state. */
+  listLicenses(): Promise<LicenseView[]>;
+  /** Uploads a `.txt`, `.lic` or `.tar.gz` license file. All or nothing. */
+  uploadLicense(file: Blob, options?: UploadOptions): Promise<UploadResult>;
+  /** Deletes a Plus license (Base and USB-key licenses cannot be deleted). */
+  deleteLicense(id: string): Promise<void>;
+  /** Re-reads licenses and the USB key, and recomputes the status. */
+  reload(): Promise<LicenseStatus>;
+  getKeyId(): Promise<string>;
+  downloadRequestKey(): Promise<RequestKeyFile>;
+  getRecords(query?: RecordQuery): Promise<RecordPage>;
+  /** May a feature be used (for `amount` more units of `metric`)? */
+  check(request: CheckRequest): Promise<CheckResult>;
+}
+
+export const licenseManagementApiRef = createApiRef<LicenseManagementApi>({
+  id: 'plugin.license-management.service',
+});

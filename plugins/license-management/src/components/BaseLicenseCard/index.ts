@@ -1,0 +1,2 @@
+export { BaseLicenseCard } from './BaseLicenseCard';
+export type { BaseLicenseCardProps } from './BaseLicenseCard';

@@ -1,0 +1,2 @@
+export { DeleteLicenseDialog } from './DeleteLicenseDialog';
+export type { DeleteLicenseDialogProps } from './DeleteLicenseDialog';

@@ -1,0 +1,189 @@
+import { InfoCard } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles, useTheme, type Theme } from '@material-ui/core/styles';
+import type { LicenseView } from '@backstage-licensing/plugin-license-management-common';
+import React from 'react';
+import { daysLeft, formatDate, stateLabel, typeLabel } from '../../lib/format';
+import { timelineScale } from './timelineScale';
+
+const LABEL_WIDTH = 230;
+
+const useStyles = makeStyles(theme => ({
+  row: { display: 'flex', alignItems: 'center', height: 30 },
+  label: {
+    width: LABEL_WIDTH,
+    flexShrink: 0,
+    paddingRight: theme.spacing(1),
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
+  track: { position: 'relative', flexGrow: 1, height: '100%' },
+  bar: {
+    position: 'absolute',
+    top: 7,
+    height: 16,
+    borderRadius: 4,
+    minWidth: 4,
+    display: 'flex',
+    alignItems: 'center',
+    paddingLeft: 6,
+    color: theme.palette.common.white,
+    fontSize: 11,
+    whiteSpace: 'nowrap',
+    overflow: 'hidden',
+  },
+  today: {
+    position: 'absolute',
+    top: 0,
+    bottom: 0,
+    borderLeft: `2px dashed ${theme.palette.text.primary}`,
+    pointerEvents: 'none',
+  },
+  todayLabel: { position: 'absolute', top: -18, transform: 'translateX(-50%)', fontSize: 11, fontWeight: 600 },
+  axis: { position: 'relative', height: 22, marginLeft: LABEL_WIDTH, borderTop: `1px solid ${theme.palette.divider}` },
+  tick: {
+    position: 'absolute',
+    top: 2,
+    transform: 'translateX(-50%)',
+    fontSize: 11,
+    color: theme.palette.text.secondary,
+    whiteSpace: 'nowrap',
+  },
+  grid: { position: 'absolute', top: 0, bottom: 0, borderLeft: `1px solid ${theme.palette.divider}` },
+  legend: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(2), marginTop: theme.spacing(1) },
+  swatch: { display: 'inline-block', width: 12, height: 12, borderRadius: 2, marginRight: 6, verticalAlign: 'middle' },
+}));
+
+function colorOf(theme: Theme, license: LicenseView, now: number, warningDays: number): string {
+  const p = theme.palette;
+  switch (license.state) {
+    case 'valid':
+      return daysLeft(license.expiresAt, now) <= warningDays ? p.warning.main : p.success.main;
+    case 'pending':
+      return p.info.main;
+    case 'expired':
+      return p.error.main;
+    default:
+      return p.grey[500];
+  }
+}
+
+export interface ExpiryTimelineProps {
+  licenses: LicenseView[];
+  warningDays?: number;
+  /** For tests: the time of "today". */
+  now?: number;
+}
+
+/** When each Base and Plus license starts and ends, against today. */
+export function ExpiryTimeline({ licenses, warningDays = 15, now = Date.now() }: ExpiryTimelineProps) {
+  const classes = useStyles();
+  const ordered = [...licenses].sort(
+    (a, b) =>
+      (a.type === b.type ? 0 : a.type === 'base' ? -1 : 1) ||
+      a.title.localeCompare(b.title) ||
+      Date.parse(a.expiresAt) - Date.parse(b.expiresAt),
+  );
+  const spans = ordered.map(l => ({
+    id: l.id,
+    start: Date.parse(l.notBefore ?? l.issuedAt),
+    end: Date.parse(l.expiresAt),
+  }));
+  const scale = timelineScale(spans, now);
+  const todayAt = scale.percent(now);
+
+  return (
+    <InfoCard title="Expiry Timeline" subheader="When each installed license starts and ends; the dashed line is today.">
+      {ordered.length === 0 ? (
+        <Typography variant="body2" color="textSecondary">
+          No licenses installed yet.
+        </Typography>
+      ) : (
+        <Box role="list" aria-label="License expiry timeline" data-testid="expiry-timeline" pt={2}>
+          {ordered.map((l, i) => {
+            const left = scale.percent(spans[i].start);
+            const width = Math.max(0.5, scale.percent(spans[i].end) - left);
+            const summary = `${l.title} (${typeLabel(l.type)}): ${stateLabel(l.state)}, ${formatDate(
+              l.notBefore ?? l.issuedAt,
+            )} – ${formatDate(l.expiresAt)}${
+              l.state === 'valid' ? `, ${daysLeft(l.expiresAt, now)} days left` : ''
+            }`;
+            return (
+              <div className={classes.row} role="listitem" key={l.id} aria-label={summary}>
+                <Typography variant="body2" className={classes.label} title={`${l.title} (${typeLabel(l.type)})`}>
+                  {l.title} <Typography component="span" variant="caption" color="textSecondary">{typeLabel(l.type)}</Typography>
+                </Typography>
+                <div className={classes.track}>
+                  {scale.ticks.map(t => (
+                    <span key={t} className={classes.grid} style={{ left: `${scale.percent(t)}%` }} />
+                  ))}
+                  <TimelineBar license={l} left={left} width={width} summary={summary} now={now} warningDays={warningDays} />
+                  <span className={classes.today} style={{ left: `${todayAt}%` }}>
+                    {i === 0 && <span className={classes.todayLabel}>Today</span>}
+                  </span>
+                </div>
+              </div>
+            );
+          })}
+          <div className={classes.axis} aria-hidden>
+            {scale.ticks.map(t => (
+              <span key={t} className={classes.tick} style={{ left: `${scale.percent(t)}%` }}>
+                {new Date(t).toLocaleDateString(undefined, { month: 'short', year: 'numeric' })}
+              </span>
+            ))}
+          </div>
+          <Legend />
+        </Box>
+      )}
+    </InfoCard>
+  );
+}
+
+function TimelineBar(props: {
+  license: LicenseView;
+  left: number;
+  width: number;
+  summary: string;
+  now: number;
+  warningDays: number;
+}) {
+  const classes = useStyles();
+  const theme = useTheme();
+  const { license, left, width, summary, now, warningDays } = props;
+  return (
+    <Tooltip title={summary}>
+      <span
+        className={classes.bar}
+        style={{ left: `${left}%`, width: `${width}%`, background: colorOf(theme, license, now, warningDays) }}
+        data-state={license.state}
+      >
+        {width > 12 ? `until ${formatDate(license.expiresAt)}` : ''}
+      </span>
+    </Tooltip>
+  );
+}
+
+function Legend() {
+  const classes = useStyles();
+  const p = useTheme().palette;
+  const items: [string, string][] = [
+    ['Valid', p.success.main],
+    ['Expiring soon', p.warning.main],
+    ['Pending', p.info.main],
+    ['Superseded', p.grey[500]],
+    ['Expired', p.error.main],
+  ];
+  return (
+    <div className={classes.legend} aria-hidden>
+      {items.map(([label, color]) => (
+        <Typography key={label} variant="caption">
+          <span className={classes.swatch} style={{ background: color }} />
+          {label}
+        </Typography>
+      ))}
+    </div>
+  );
+}

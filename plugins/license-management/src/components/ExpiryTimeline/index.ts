@@ -1,0 +1,2 @@
+export { ExpiryTimeline } from './ExpiryTimeline';
+export type { ExpiryTimelineProps } from './ExpiryTimeline';

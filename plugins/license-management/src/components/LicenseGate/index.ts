@@ -1,0 +1,2 @@
+export { LicenseGate } from './LicenseGate';
+export type { LicenseGateProps } from './LicenseGate';

@@ -1,0 +1,2 @@
+export { LicenseGuard } from './LicenseGuard';
+export type { LicenseGuardProps } from './LicenseGuard';

@@ -1,0 +1,1 @@
+export { LicenseManagementPage } from './LicenseManagementPage';

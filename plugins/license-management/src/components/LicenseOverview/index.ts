@@ -1,0 +1,1 @@
+export { LicenseOverview } from './LicenseOverview';

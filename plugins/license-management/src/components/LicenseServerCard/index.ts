@@ -1,0 +1,2 @@
+export { LicenseServerCard } from './LicenseServerCard';
+export type { LicenseServerCardProps } from './LicenseServerCard';

@@ -1,0 +1,2 @@
+export { LicenseStateLabel } from './LicenseStateLabel';
+export type { LicenseStateLabelProps } from './LicenseStateLabel';

@@ -1,0 +1,2 @@
+export { LicenseSummaryCard } from './LicenseSummaryCard';
+export type { LicenseSummaryCardProps } from './LicenseSummaryCard';

@@ -1,0 +1,1 @@
+export { LicensingRecords } from './LicensingRecords';

@@ -1,0 +1,91 @@
+import { Table, type TableColumn } from '@backstage/core-components';
+import IconButton from '@material-ui/core/IconButton';
+import Tooltip from '@material-ui/core/Tooltip';
+import DeleteIcon from '@material-ui/icons/Delete';
+import type { LicenseView } from '@backstage-licensing/plugin-license-management-common';
+import React, { useState } from 'react';
+import { daysLeft, formatDateTime, formatQuota, methodLabel } from '../../lib/format';
+import { DeleteLicenseDialog } from '../DeleteLicenseDialog';
+import { LicenseStateLabel } from '../LicenseStateLabel';
+
+export interface PlusLicensesTableProps {
+  /** Every installed Plus license, whatever its state. */
+  licenses: LicenseView[];
+  /** Whether the viewer may delete licenses (license.delete). */
+  canDelete: boolean;
+  onDeleted: (license: LicenseView) => void;
+  warningDays?: number;
+}
+
+const stateOrder = { valid: 0, pending: 1, superseded: 2, expired: 3 } as const;
+
+/** Plus licenses: module, state, quota, method, issued, expires; delete for admins. */
+export function PlusLicensesTable({ licenses, canDelete, onDeleted, warningDays = 15 }: PlusLicensesTableProps) {
+  const [toDelete, setToDelete] = useState<LicenseView>();
+  const rows = licenses.map(l => ({ ...l })).sort(
+    (a, b) => a.title.localeCompare(b.title) || stateOrder[a.state] - stateOrder[b.state],
+  );
+
+  const columns: TableColumn<LicenseView>[] = [
+    { title: 'Module', field: 'title', highlight: true },
+    {
+      title: 'State',
+      field: 'state',
+      render: l => (
+        <LicenseStateLabel state={l.state} expiringSoon={l.state === 'valid' && daysLeft(l.expiresAt) <= warningDays} />
+      ),
+    },
+    { title: 'Quota', render: l => formatQuota(l.quota) },
+    { title: 'Method', render: l => methodLabel(l.method) },
+    { title: 'Issued', render: l => formatDateTime(l.issuedAt) },
+    { title: 'Expires', render: l => formatDateTime(l.expiresAt) },
+  ];
+  if (canDelete) {
+    columns.push({
+      title: 'Actions',
+      align: 'right',
+      render: l => {
+        if (l.method === 'usb-key') {
+          return (
+            <Tooltip title="Licenses from a USB key cannot be deleted">
+              <span>—</span>
+            </Tooltip>
+          );
+        }
+        if (!l.deletable) return null;
+        return (
+          <Tooltip title={`Delete ${l.title}`}>
+            <IconButton aria-label={`Delete ${l.title} (${l.id})`} size="small" onClick={() => setToDelete(l)}>
+              <DeleteIcon fontSize="small" />
+            </IconButton>
+          </Tooltip>
+        );
+      },
+    });
+  }
+
+  return (
+    <>
+      <Table<LicenseView>
+        title={`Plus Licenses (${licenses.length})`}
+        columns={columns}
+        data={rows}
+        options={{ paging: false, search: false, padding: 'dense', draggable: false }}
+        emptyContent={
+          <div style={{ padding: 16 }}>
+            No Plus licenses installed. Plus licenses add modules such as VMware Management or Backup Service; they
+            need a valid Base license.
+          </div>
+        }
+      />
+      <DeleteLicenseDialog
+        license={toDelete}
+        onClose={() => setToDelete(undefined)}
+        onDeleted={l => {
+          setToDelete(undefined);
+          onDeleted(l);
+        }}
+      />
+    </>
+  );
+}

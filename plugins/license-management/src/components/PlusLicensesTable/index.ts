@@ -1,0 +1,2 @@
+export { PlusLicensesTable } from './PlusLicensesTable';
+export type { PlusLicensesTableProps } from './PlusLicensesTable';

@@ -1,0 +1,2 @@
+export { ProblemPanel } from './ProblemPanel';
+export type { ProblemPanelProps } from './ProblemPanel';

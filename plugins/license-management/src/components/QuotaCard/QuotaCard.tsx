@@ -1,0 +1,57 @@
+import { InfoCard, LinearGauge } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import React from 'react';
+import type { QuotaView } from '@backstage-licensing/plugin-license-management-common';
+
+const useStyles = makeStyles(theme => ({
+  row: { marginBottom: theme.spacing(2), '&:last-child': { marginBottom: 0 } },
+  exceeded: { color: theme.palette.error.main, fontWeight: theme.typography.fontWeightBold as number },
+}));
+
+export interface QuotaCardProps {
+  quotas: QuotaView[];
+}
+
+/** Used against authorized for every quota metric, as bars. */
+export function QuotaCard({ quotas }: QuotaCardProps) {
+  const classes = useStyles();
+  return (
+    <InfoCard title="Quotas" subheader="In use against authorized, summed over the licenses in force.">
+      {quotas.length === 0 && (
+        <Typography variant="body2" color="textSecondary">
+          No quotas: the licenses in force carry none and nothing reports usage.
+        </Typography>
+      )}
+      {quotas.map(q => {
+        const unlicensed = q.authorized === 0 && !q.exceeded;
+        const ratio = q.authorized > 0 ? q.used / q.authorized : q.exceeded ? 1 : 0;
+        return (
+          <Box key={q.metric} className={classes.row} data-testid={`quota-${q.metric}`}>
+            <Box display="flex" justifyContent="space-between">
+              <Typography variant="body2">{q.title}</Typography>
+              <Typography
+                variant="body2"
+                className={q.exceeded ? classes.exceeded : undefined}
+                color={unlicensed ? 'textSecondary' : 'textPrimary'}
+              >
+                {unlicensed
+                  ? `${q.used.toLocaleString()} in use, not licensed`
+                  : `${q.used.toLocaleString()} of ${q.authorized.toLocaleString()}${q.exceeded ? ' — exceeded' : ''}`}
+              </Typography>
+            </Box>
+            {!unlicensed && (
+              <LinearGauge
+                value={Math.min(1, ratio)}
+                getColor={({ palette }) =>
+                  q.exceeded ? palette.status.error : ratio >= 0.9 ? palette.status.warning : palette.status.ok
+                }
+              />
+            )}
+          </Box>
+        );
+      })}
+    </InfoCard>
+  );
+}

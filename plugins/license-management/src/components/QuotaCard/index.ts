@@ -1,0 +1,2 @@
+export { QuotaCard } from './QuotaCard';
+export type { QuotaCardProps } from './QuotaCard';

@@ -1,0 +1,2 @@
+export { RequestKeyButton } from './RequestKeyButton';
+export type { RequestKeyButtonProps } from './RequestKeyButton';

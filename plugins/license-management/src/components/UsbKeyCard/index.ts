@@ -1,0 +1,2 @@
+export { UsbKeyCard } from './UsbKeyCard';
+export type { UsbKeyCardProps } from './UsbKeyCard';
