@@ -1,3 +1,5 @@
+import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   licenseManagement?: {
     /**
@@ -22,6 +24,29 @@ export interface Config {
     clockRollbackToleranceMinutes?: number;
     /** How often replicas look for each other's changes, in milliseconds. Default 2000. */
     syncIntervalMs?: number;
+    /**
+     * How many seconds a user's `license-management.license.read` decision is
+     * reused by the read routes (`/check`, `/status`, `/licenses`, `/key-id`),
+     * so that a check does not cost a call to the permission backend. 0 asks
+     * the policy on every request. Default 10; at most 300.
+     */
+    readPermissionCacheSeconds?: number;
+    /** Usage metering. */
+    usage?: {
+      /**
+       * When usage providers (the built-in catalog counts and those added by
+       * modules) are asked for figures; one replica at a time. Default every
+       * 30 seconds.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * The built-in catalog usage provider: per quota metric, the number of
+       * catalog entities matching `filter` (the syntax of the catalog API's
+       * `filter` parameter, e.g. `kind=Resource,spec.type=host`; a list of
+       * filters counts entities matching any of them).
+       */
+      catalog?: Array<{ metric: string; filter: string | string[] }>;
+    };
     /**
      * Replaces the default catalog of editions, modules, features and metrics.
      */

@@ -7,6 +7,9 @@ backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(licensePermissionPolicyModule);
+// The catalog: the system's own entities and the Resources whose counts
+// licenseManagement.usage.catalog turns into quota use.
+backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage-licensing/plugin-license-management-backend'));
 
 backend.start();

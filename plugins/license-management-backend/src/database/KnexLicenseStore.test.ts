@@ -69,6 +69,22 @@ describe.each(databases.eachSupportedId())('KnexLicenseStore on %p', (databaseId
     expect(items.map(r => r.licenseId)).toEqual(['b', 'a']);
   });
 
+  it('installs a large upload in file order across statements, and looks many ids up at once', async () => {
+    const store = await createStore();
+    const ids = Array.from({ length: 120 }, (_, i) => `bulk-${String(119 - i).padStart(3, '0')}`);
+    await store.installLicenses(ids.map(id => license(id)), ids.map(id => record('upload', id)));
+    const listed = await store.listLicenses();
+    expect(listed.map(l => l.id)).toEqual(ids);
+    expect(listed.every((l, i) => i === 0 || l.uploadSeq > listed[i - 1].uploadSeq)).toBe(true);
+    expect((await store.listRecords({ limit: 200 })).items).toHaveLength(120);
+    await store.deleteLicense('bulk-005', T0 + 1, 'user:default/admin', []);
+    const found = await store.getLicenses([...ids, 'unknown']);
+    expect(found.size).toBe(120);
+    expect(found.has('unknown')).toBe(false);
+    expect(found.get('bulk-005')).toMatchObject({ deletedAt: T0 + 1 });
+    expect(found.get('bulk-006')?.deletedAt).toBeUndefined();
+  });
+
   it('refuses an id that is installed already and writes nothing of that upload', async () => {
     const store = await createStore();
     await store.installLicenses([license('a')], [record('upload', 'a')]);
@@ -151,6 +167,18 @@ describe.each(databases.eachSupportedId())('KnexLicenseStore on %p', (databaseId
     expect(await store.getRevision()).toBe(rev + 2);
     await store.setUsage('hosts', 7, T0 + 2, 'plugin:catalog');
     expect(await store.getUsage()).toEqual({ hosts: 7, 'arm-hosts': 0 });
+  });
+
+  it('sums use over reporters, each reporter replacing only its own figure', async () => {
+    const store = await createStore();
+    await store.setUsage('hosts', 3, T0, 'provider:catalog');
+    await store.setUsage('hosts', 10, T0, 'plugin:inventory-east');
+    await store.setUsage('hosts', 5, T0, 'plugin:inventory-west');
+    expect(await store.getUsage()).toEqual({ hosts: 18 });
+    await store.setUsage('hosts', 1, T0 + 1, 'plugin:inventory-east');
+    expect(await store.getUsage()).toEqual({ hosts: 9 });
+    await store.setUsage('hosts', 0, T0 + 2, 'plugin:inventory-west');
+    expect(await store.getUsage()).toEqual({ hosts: 4 });
   });
 
   it('never lowers the clock high-water mark', async () => {

@@ -20,6 +20,8 @@ const migrationsDir = resolvePackagePath(
 );
 
 type Row = Record<string, any>;
+/** Rows per statement: well below SQLite's limit on bound variables. */
+const CHUNK = 50;
 const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(Number(v)).toISOString());
 
@@ -77,18 +79,29 @@ export class KnexLicenseStore implements LicenseStore {
   }
 
   async getLicense(id: string) {
-    const row = await this.db('license_licenses').where({ id }).first();
-    if (!row) return undefined;
-    return { ...toLicense(row), ...(row.deleted_at ? { deletedAt: Number(row.deleted_at) } : {}) };
+    return (await this.getLicenses([id])).get(id);
+  }
+
+  async getLicenses(ids: readonly string[]) {
+    const found = new Map<string, StoredLicense & { deletedAt?: number }>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await this.db('license_licenses').whereIn('id', ids.slice(i, i + CHUNK));
+      for (const row of rows) {
+        found.set(row.id, { ...toLicense(row), ...(row.deleted_at ? { deletedAt: Number(row.deleted_at) } : {}) });
+      }
+    }
+    return found;
   }
 
   async installLicenses(licenses: NewLicense[], records: NewRecord[]): Promise<void> {
     try {
       await this.db.transaction(async tx => {
-        for (const l of licenses) {
+        for (let i = 0; i < licenses.length; i += CHUNK) {
+          const chunk = licenses.slice(i, i + CHUNK);
           // A deleted license comes back as a new upload, with a new upload order.
-          await tx('license_licenses').where({ id: l.id }).whereNotNull('deleted_at').delete();
-          await tx('license_licenses').insert(fromLicense(l));
+          await tx('license_licenses').whereIn('id', chunk.map(l => l.id)).whereNotNull('deleted_at').delete();
+          // One statement per chunk; rows get their upload order (seq) in file order.
+          await tx('license_licenses').insert(chunk.map(fromLicense));
         }
         await insertRecords(tx, records);
         await bumpRevision(tx);
@@ -167,19 +180,23 @@ export class KnexLicenseStore implements LicenseStore {
   }
 
   async getUsage(): Promise<Record<string, number>> {
-    const rows = await this.db('license_usage').select('metric', 'used');
+    const rows: Array<{ metric: string; used: unknown }> = await this.db('license_usage')
+      .select('metric')
+      .sum({ used: 'used' })
+      .groupBy('metric');
     return Object.fromEntries(rows.map(r => [r.metric, Number(r.used)]));
   }
 
-  async setUsage(metric: string, used: number, at: number, actor: string): Promise<void> {
-    await this.db.transaction(async tx => {
-      const row = await tx('license_usage').where({ metric }).first();
-      if (row && Number(row.used) === used) return;
+  async setUsage(metric: string, used: number, at: number, reporter: string): Promise<boolean> {
+    return this.db.transaction(async tx => {
+      const row = await tx('license_usage').where({ metric, reporter }).first();
+      if (row && Number(row.used) === used) return false;
       await tx('license_usage')
-        .insert({ metric, used, updated_at: at, updated_by: actor })
-        .onConflict('metric')
+        .insert({ metric, reporter, used, updated_at: at })
+        .onConflict(['metric', 'reporter'])
         .merge();
       await bumpRevision(tx);
+      return true;
     });
   }
 
@@ -200,7 +217,10 @@ async function bumpRevision(tx: Knex.Transaction) {
 }
 
 async function insertRecords(tx: Knex.Transaction, records: NewRecord[]) {
-  if (records.length === 0) return;
+  for (let i = 0; i < records.length; i += CHUNK) await insertRecordRows(tx, records.slice(i, i + CHUNK));
+}
+
+async function insertRecordRows(tx: Knex.Transaction, records: NewRecord[]) {
   await tx('license_records').insert(
     records.map(r => ({
       time: r.time,

@@ -74,6 +74,8 @@ export interface LicenseStore {
   listLicenses(): Promise<StoredLicense[]>;
   /** A license by id, deleted or not. */
   getLicense(id: string): Promise<(StoredLicense & { deletedAt?: number }) | undefined>;
+  /** Licenses by id, deleted or not, in one query; ids not stored are absent. */
+  getLicenses(ids: readonly string[]): Promise<Map<string, StoredLicense & { deletedAt?: number }>>;
   /**
    * Installs licenses and appends records in one transaction. A license
    * whose id was deleted is installed again as a new upload. Throws
@@ -90,10 +92,10 @@ export interface LicenseStore {
    */
   recordExpiries(now: number, recordFor: (l: StoredLicense) => NewRecord): Promise<StoredLicense[]>;
   listRecords(query: RecordQuery): Promise<{ items: LicenseRecord[]; nextCursor: string | null }>;
-  /** Current use per quota metric. */
+  /** Current use per quota metric: the sum of what each reporter last reported. */
   getUsage(): Promise<Record<string, number>>;
-  /** Sets the current use of a metric; bumps the revision when it changed. */
-  setUsage(metric: string, used: number, at: number, actor: string): Promise<void>;
+  /** Sets one reporter's current use of a metric; bumps the revision and returns true when it changed. */
+  setUsage(metric: string, used: number, at: number, reporter: string): Promise<boolean>;
   /** A counter bumped by every change of licenses or usage. */
   getRevision(): Promise<number>;
   /** Raises the clock high-water mark to `at` if it is higher; returns the mark. */

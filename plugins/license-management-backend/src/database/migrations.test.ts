@@ -18,4 +18,23 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     await knex.migrate.latest({ directory });
     expect(await knex('license_meta').where({ key: 'revision' }).first()).toMatchObject({ key: 'revision' });
   });
+
+  it('keeps reported use when usage becomes per reporter, and sums it on the way down', async () => {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.up({ directory, name: '20261128000000_init.js' });
+    await knex('license_usage').insert([
+      { metric: 'hosts', used: 7, updated_at: 1, updated_by: 'plugin:inventory' },
+      { metric: 'arm-hosts', used: 2, updated_at: 1, updated_by: 'user:default/admin' },
+    ]);
+    await knex.migrate.up({ directory, name: '20261201000000_usage_per_reporter.js' });
+    const rows = await knex('license_usage').orderBy('metric');
+    expect(rows.map(r => [r.metric, r.reporter, Number(r.used)])).toEqual([
+      ['arm-hosts', 'user:default/admin', 2],
+      ['hosts', 'plugin:inventory', 7],
+    ]);
+    await knex('license_usage').insert({ metric: 'hosts', reporter: 'provider:catalog', used: 3, updated_at: 2 });
+    await knex.migrate.down({ directory });
+    const back = await knex('license_usage').orderBy('metric');
+    expect(back.map(r => [r.metric, Number(r.used)])).toEqual([['arm-hosts', 2], ['hosts', 10]]);
+  });
 });

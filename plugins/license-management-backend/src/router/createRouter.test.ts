@@ -20,6 +20,7 @@ describe('license-management routes: access', () => {
   });
 
   it.each([
+    ['get', '/ping'],
     ['get', '/status'],
     ['get', '/licenses'],
     ['post', '/licenses'],
@@ -58,7 +59,7 @@ describe('license-management routes: access', () => {
   });
 
   it('lets every signed-in user read status, licenses, the Key ID and checks', async () => {
-    for (const path of ['/status', '/licenses', '/key-id']) {
+    for (const path of ['/ping', '/status', '/licenses', '/key-id']) {
       const res = await request(h.server).get(`${api}${path}`).set('Authorization', h.reader);
       expect(res.status).toBe(200);
     }
@@ -105,6 +106,34 @@ describe('license-management routes: access', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain(text);
     }
+  });
+
+  it('reads check bodies strictly: JSON only, UTF-8, uncompressed, at most 64 KiB', async () => {
+    const post = () => request(h.server).post(`${api}/check`).set('Authorization', h.reader);
+    const ok = await post().set('Content-Type', 'application/json; charset=utf-8').send('{"feature":"license-management"}');
+    expect(ok.body).toMatchObject({ allowed: true, code: 'OK' });
+    const vendorJson = await post().set('Content-Type', 'application/vnd.api+json').send('{"feature":"community"}');
+    expect(vendorJson.status).toBe(200);
+
+    const broken = await post().set('Content-Type', 'application/json').send('{"feature":');
+    expect([broken.status, broken.body.error.name, broken.body.error.message]).toEqual([
+      400,
+      'InputError',
+      'The request body is not valid JSON.',
+    ]);
+    const text = await post().set('Content-Type', 'text/plain').send('{"feature":"community"}');
+    expect([text.status, text.body.error.message]).toEqual([400, "Invalid check request: 'feature' required."]);
+    const latin1 = await post().set('Content-Type', 'application/json; charset=latin1').send('{"feature":"community"}');
+    expect([latin1.status, latin1.body.error.message]).toEqual([400, 'Send the request body as UTF-8 JSON.']);
+    const gzip = await post().set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send('x');
+    expect([gzip.status, gzip.body.error.message]).toEqual([
+      400,
+      "Send the request body uncompressed (got Content-Encoding 'gzip').",
+    ]);
+    const huge = await post()
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ feature: 'community', pad: 'x'.repeat(70_000) }));
+    expect([huge.status, huge.body.error.name]).toEqual([413, 'PayloadTooLargeError']);
   });
 
   it('validates usage reports', async () => {

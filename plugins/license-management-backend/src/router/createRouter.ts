@@ -18,6 +18,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { LicenseManager } from '../service/LicenseManager';
 import { actorOf, createGuard } from './auth';
+import { JSON_LIMIT, readJson } from './readJson';
 import { readUpload } from './readUpload';
 
 export interface RouterOptions {
@@ -25,6 +26,8 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor?: AuditorService;
+  /** How long a user's license.read decision is reused by the read routes; 0 never. */
+  readPermissionCacheMs?: number;
 }
 
 function parse<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.infer<S> {
@@ -64,9 +67,13 @@ const recordsQuery = z
 /** The HTTP API of PRODUCT.md §2.2. Thin: parse, authorize, call the manager. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { manager } = options;
-  const guard = createGuard(options.httpAuth, options.permissions);
+  const guard = createGuard(options.httpAuth, options.permissions, {
+    cacheMs: options.readPermissionCacheMs ?? 0,
+  });
   const router = Router();
-  router.use(express.json({ limit: '64kb' }));
+  const json = express.json({ limit: JSON_LIMIT });
+  // POST /check reads its small body itself (readJson): the hot path.
+  router.use((req, res, next) => (req.path === '/check' ? next() : json(req, res, next)));
 
   /** Runs a change as an audit event: success or failure, with who and what. */
   async function audited<T>(
@@ -92,13 +99,20 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json({ status: 'ok' });
   });
 
+  // An authenticated no-op: the baseline of the HTTP benchmark (test/bench), and
+  // a way for a client to test its credentials.
+  router.get('/ping', async (req, res) => {
+    await guard.signedIn(req);
+    res.json({ status: 'ok' });
+  });
+
   router.get('/status', async (req, res) => {
-    await guard.require(req, licenseReadPermission);
+    await guard.requireCached(req, licenseReadPermission);
     res.json(manager.status());
   });
 
   router.get('/licenses', async (req, res) => {
-    await guard.require(req, licenseReadPermission);
+    await guard.requireCached(req, licenseReadPermission);
     res.json(manager.listLicenses());
   });
 
@@ -129,7 +143,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/key-id', async (req, res) => {
-    await guard.require(req, licenseReadPermission);
+    await guard.requireCached(req, licenseReadPermission);
     res.json({ keyId: manager.keyId });
   });
 
@@ -149,8 +163,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.post('/check', async (req, res) => {
-    await guard.require(req, licenseReadPermission);
-    res.json(manager.check(parse(checkSchema, req.body, 'check request')));
+    await guard.requireCached(req, licenseReadPermission);
+    res.json(manager.check(parse(checkSchema, await readJson(req), 'check request')));
   });
 
   router.put('/usage/:metric', async (req, res) => {

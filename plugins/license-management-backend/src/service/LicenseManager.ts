@@ -21,6 +21,7 @@ import {
   createRequestKey,
   generateEd25519KeyPair,
   keyIdOf,
+  type LocalLicenseEngine,
   type VendorKeyring,
 } from '@backstage-licensing/plugin-license-management-node';
 import type {
@@ -56,7 +57,7 @@ export type Actor = string;
  * checks from that snapshot, and writes changes through the store. Replicas
  * notice each other's changes by polling the store's revision counter.
  */
-export class LicenseManager {
+export class LicenseManager implements LocalLicenseEngine {
   private licenses: StoredLicense[] = [];
   private usage: Record<string, number> = {};
   private revision = -1;
@@ -64,6 +65,7 @@ export class LicenseManager {
   private cached?: Evaluation;
   private decisions = new Map<string, CheckResult>();
   private timer?: NodeJS.Timeout;
+  private syncing: Promise<void> = Promise.resolve();
   private ticks = 0;
   readonly clock: () => number;
 
@@ -114,11 +116,28 @@ export class LicenseManager {
    * Reloads from the store when it changed (or when forced), records expiries
    * and raises the clock high-water mark about once a minute.
    */
-  async sync(force: boolean): Promise<void> {
+  sync(force: boolean): Promise<void> {
+    return this.serialized(() => this.syncNow(force, true));
+  }
+
+  /** Reloads after a change this replica wrote: licenses and usage only. */
+  private reloadSnapshot(): Promise<void> {
+    return this.serialized(() => this.syncNow(true, false));
+  }
+
+  /** One sync at a time, so that a slow poll cannot put back an older snapshot. */
+  private serialized(run: () => Promise<void>): Promise<void> {
+    const next = this.syncing.then(run);
+    this.syncing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async syncNow(force: boolean, maintenance: boolean): Promise<void> {
     const { store } = this.options;
     const now = this.clock();
-    const tick = this.ticks++;
-    if (force || tick % 30 === 0) {
+    // Expiry records and the clock high-water mark: when forced (start, reload)
+    // and on about one poll a minute; not after this replica's own writes.
+    if (maintenance && (force || this.ticks++ % 30 === 0)) {
       this.highWater = await store.raiseHighWater(now);
       await store.recordExpiries(now, l => ({
         time: now,
@@ -172,7 +191,8 @@ export class LicenseManager {
     const evaluation = this.evaluation();
     let decision = this.decisions.get(request.feature);
     if (!decision) {
-      decision = decideFeature(this.options.catalog, evaluation, request.feature);
+      // Shared by every caller until the next evaluation: frozen, so none can change it for the others.
+      decision = Object.freeze(decideFeature(this.options.catalog, evaluation, request.feature));
       this.decisions.set(request.feature, decision);
     }
     if (request.metric === undefined) return decision;
@@ -222,7 +242,7 @@ export class LicenseManager {
       installationKeyId: this.keyId,
       now,
       current: this.evaluation(),
-      lookup: id => store.getLicense(id),
+      lookup: ids => store.getLicenses(ids),
     });
     if (plan.install.length > 0) {
       const installed = plan.install.map(v => ({
@@ -264,7 +284,7 @@ export class LicenseManager {
         if ((e as Error).name === 'StoreConflictError') throw new ConflictError((e as Error).message);
         throw e;
       }
-      await this.sync(true);
+      await this.reloadSnapshot();
     }
     const views = (ids: string[]) => {
       const all = this.listLicenses();
@@ -297,7 +317,7 @@ export class LicenseManager {
     const deleted = await this.options.store.deleteLicense(id, now, actor, [
       { time: now, action: 'delete', ...recordOf(license), state, actor },
     ]);
-    await this.sync(true);
+    await this.reloadSnapshot();
     if (!deleted) {
       throw new NotFoundError(`License '${id}' was already deleted.`);
     }
@@ -321,14 +341,22 @@ export class LicenseManager {
     return status;
   }
 
-  async reportUsage(metric: string, used: number, actor: Actor): Promise<void> {
+  /**
+   * Stores one reporter's current use of a metric (a metric's use is the sum
+   * over reporters) and reloads when it changed.
+   */
+  async reportUsage(metric: string, used: number, reporter: Actor): Promise<void> {
     if (!this.options.catalog.isMetric(metric)) {
       throw new InputError(
         `Unknown metric '${metric}'. Known metrics: ${this.options.catalog.metricIds.join(', ')}.`,
       );
     }
-    await this.options.store.setUsage(metric, used, this.clock(), actor);
-    await this.sync(true);
+    if (!Number.isSafeInteger(used) || used < 0) {
+      throw new InputError(`The use of '${metric}' must be an integer of 0 or more; got ${JSON.stringify(used)}.`);
+    }
+    if (await this.options.store.setUsage(metric, used, this.clock(), reporter)) {
+      await this.reloadSnapshot();
+    }
   }
 
   async requestKey(): Promise<string> {

@@ -22,8 +22,8 @@ export interface UploadContext {
   now: number;
   /** The licenses as they stand. */
   current: Evaluation;
-  /** A stored license by id, deleted or not. */
-  lookup(id: string): Promise<(StoredLicense & { deletedAt?: number }) | undefined>;
+  /** Stored licenses by id, deleted or not (one query for the whole upload). */
+  lookup(ids: readonly string[]): Promise<ReadonlyMap<string, StoredLicense & { deletedAt?: number }>>;
 }
 
 export interface UploadPlan {
@@ -85,8 +85,9 @@ export async function planUpload(bytes: Uint8Array, ctx: UploadContext): Promise
 
   const install: VerifiedLicense[] = [];
   const unchanged: string[] = [];
+  const known = await ctx.lookup([...byId.keys()]);
   for (const v of byId.values()) {
-    const stored = await ctx.lookup(v.license.id);
+    const stored = known.get(v.license.id);
     if (stored && stored.token !== v.token) {
       throw new ConflictError(
         `Nothing was installed. A different license with the id '${v.license.id}' is already ${stored.deletedAt ? 'recorded' : 'installed'}; license ids are unique, so ask the vendor to reissue it.`,

@@ -1,9 +1,18 @@
-import { createServiceFactory, coreServices } from '@backstage/backend-plugin-api';
+import {
+  type BackendFeature,
+  createBackendPlugin,
+  createServiceFactory,
+  coreServices,
+  type SchedulerService,
+  type ServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   generateEd25519KeyPair,
+  licenseServiceRef,
   signLicenseToken,
+  type LicenseService,
 } from '@backstage-licensing/plugin-license-management-node';
 import type { LicenseClaims } from '@backstage-licensing/plugin-license-management-common';
 import request from 'supertest';
@@ -36,6 +45,9 @@ const permissionsFactory = createServiceFactory({
 
 export interface Harness {
   server: any;
+  /** The license service as the plugin `license-consumer` of this backend sees it. */
+  service: LicenseService;
+  stop(): Promise<void>;
   clock: { now: number };
   keyId: string;
   vendor: { kid: string; privateKeyPem: string; publicKeyPem: string };
@@ -50,11 +62,55 @@ export interface Harness {
 
 let seq = 0;
 
-export async function startHarness(config: Record<string, unknown> = {}): Promise<Harness> {
-  const vendor = { kid: 'test-vendor', ...generateEd25519KeyPair() };
-  const clock = { now: Date.UTC(2026, 5, 1, 12) };
-  const { server } = await startTestBackend({
+/** The mock scheduler with its factory (mockServices types it as a plain SchedulerService). */
+export function mockScheduler() {
+  return mockServices.scheduler() as SchedulerService & {
+    factory(options?: { includeInitialDelayedTasksOnStartup?: boolean }): ServiceFactory;
+  };
+}
+
+/**
+ * A second plugin that injects `licenseServiceRef`, as any backend plugin
+ * would; `service` resolves with what it was given.
+ */
+export function createLicenseConsumerPlugin(pluginId = 'license-consumer') {
+  let resolve!: (s: LicenseService) => void;
+  const service = new Promise<LicenseService>(r => {
+    resolve = r;
+  });
+  const plugin = createBackendPlugin({
+    pluginId,
+    register(env) {
+      env.registerInit({
+        deps: { licenses: licenseServiceRef },
+        async init({ licenses }) {
+          resolve(licenses);
+        },
+      });
+    },
+  });
+  return { plugin, service };
+}
+
+export interface HarnessOptions {
+  /** More features: service factories (database, scheduler, catalog), modules. */
+  features?: BackendFeature[];
+  /** Share a vendor and clock between two backends. */
+  vendor?: Harness['vendor'];
+  clock?: Harness['clock'];
+}
+
+export async function startHarness(
+  config: Record<string, unknown> = {},
+  options: HarnessOptions = {},
+): Promise<Harness> {
+  const vendor = options.vendor ?? { kid: 'test-vendor', ...generateEd25519KeyPair() };
+  const clock = options.clock ?? { now: Date.UTC(2026, 5, 1, 12) };
+  const consumer = createLicenseConsumerPlugin();
+  const backend = await startTestBackend({
     features: [
+      ...(options.features ?? []),
+      consumer.plugin,
       createLicenseManagementPlugin({ clock: () => clock.now }),
       mockServices.rootConfig.factory({
         data: {
@@ -69,12 +125,15 @@ export async function startHarness(config: Record<string, unknown> = {}): Promis
       permissionsFactory,
     ],
   });
+  const { server } = backend;
   const admin = mockCredentials.user.header(ADMIN);
   const reader = mockCredentials.user.header(READER);
   const res = await request(server).get('/api/license-management/key-id').set('Authorization', admin);
   const keyId = res.body.keyId;
   const h: Harness = {
     server,
+    service: await consumer.service,
+    stop: () => backend.stop(),
     clock,
     keyId,
     vendor,

@@ -1,0 +1,65 @@
+import {
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
+import type { LocalLicenseEngine } from './types';
+
+/**
+ * Where the License Management plugin of a backend leaves its in-memory
+ * engine for the other plugins of the same backend. One per backend (root
+ * scope), so two backends in one process do not see each other's.
+ *
+ * @public
+ */
+export interface LicenseEngineRegistry {
+  /** Called once by the License Management plugin when it has started. */
+  register(engine: LocalLicenseEngine): void;
+  /** The engine, once registered. */
+  get(): LocalLicenseEngine | undefined;
+  /** Resolves with the engine when it is registered. */
+  whenRegistered(): Promise<LocalLicenseEngine>;
+}
+
+/** @internal */
+export class DefaultLicenseEngineRegistry implements LicenseEngineRegistry {
+  private engine?: LocalLicenseEngine;
+  private readonly registered: Promise<LocalLicenseEngine>;
+  private resolve!: (engine: LocalLicenseEngine) => void;
+
+  constructor() {
+    this.registered = new Promise(r => {
+      this.resolve = r;
+    });
+  }
+
+  register(engine: LocalLicenseEngine): void {
+    if (this.engine) throw new Error('A License Management engine is already registered in this backend');
+    this.engine = engine;
+    this.resolve(engine);
+  }
+
+  get(): LocalLicenseEngine | undefined {
+    return this.engine;
+  }
+
+  whenRegistered(): Promise<LocalLicenseEngine> {
+    return this.registered;
+  }
+}
+
+/**
+ * Internal to License Management: the backend plugin registers its engine
+ * here and `licenseServiceRef` finds it. Other plugins use `licenseServiceRef`.
+ *
+ * @public
+ */
+export const licenseEngineRegistryServiceRef = createServiceRef<LicenseEngineRegistry>({
+  id: 'license-management.engine-registry',
+  scope: 'root',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {},
+      factory: () => new DefaultLicenseEngineRegistry(),
+    }),
+});
