@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { createBackend } from '@backstage/backend-defaults';
 import {
   type BackendFeature,
@@ -7,19 +6,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 
-export const BENCH_TOKEN = 'bench-static-token-0123456789abcdef';
+import { freePort } from '../../support/processGroup';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
+
+export const BENCH_TOKEN = 'bench-static-token-0123456789abcdef';
 
 export interface InProcessBackend {
   url: string;
