@@ -1,12 +1,11 @@
 import { createBackend } from '@backstage/backend-defaults';
-import { licensePermissionPolicyModule } from './permissionPolicy';
 
 const backend = createBackend();
 
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(licensePermissionPolicyModule);
+backend.add(import('@backstage-licensing/plugin-permission-backend-module-license-management'));
 // The catalog: the system's own entities and the Resources whose counts
 // licenseManagement.usage.catalog turns into quota use.
 backend.add(import('@backstage/plugin-catalog-backend'));

@@ -8,3 +8,4 @@
  */
 export * from './domain';
 export * from './service';
+export * from './permissions';
