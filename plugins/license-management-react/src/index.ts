@@ -1,1 +1,29 @@
-export {};
+/**
+ * What other frontend plugins import to gate their features on the portal's
+ * license, without depending on the License Management page plugin: the API
+ * ref and client, the license status hooks, `LicenseGate`, and the route ref
+ * of the License Management page.
+ *
+ * @packageDocumentation
+ */
+export { licenseManagementApiRef, LicenseManagementClient } from './api';
+export type {
+  LicenseManagementApi,
+  LicenseManagementClientOptions,
+  RecordQuery,
+  RequestKeyFile,
+  UploadOptions,
+  UploadProgress,
+} from './api';
+export { licenseManagementRouteRef } from './routes';
+export { useLicensedFeature, useLicenseStatus, useLicensePagePath } from './hooks';
+export type {
+  LicensedFeatureOptions,
+  LicensedFeatureResult,
+  LicenseStatusSnapshot,
+  UseLicenseStatusResult,
+} from './hooks';
+export { LicenseGate } from './components/LicenseGate';
+export type { LicenseGateProps } from './components/LicenseGate';
+export { describeError, problemText } from './lib/errors';
+export type { LicenseApiProblem } from './lib/errors';

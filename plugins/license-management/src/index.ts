@@ -1,6 +1,13 @@
 /**
  * License Management for Backstage: the page, the banner, the guard and the
- * license gates that other plugins use.
+ * license gates that other plugins use (legacy frontend system; the new
+ * frontend system's plugin and app module are the default export of
+ * `/alpha`).
+ *
+ * The API ref, the client, the hooks and `LicenseGate` live in
+ * `@backstage-licensing/plugin-license-management-react`, for plugins that
+ * gate their features without depending on this page; they are re-exported
+ * here unchanged.
  *
  * @packageDocumentation
  */
@@ -9,26 +16,25 @@ export {
   LicenseManagementPage,
   LicenseBanner,
   LicenseGuard,
-  LicenseGate,
 } from './plugin';
-export { rootRouteRef as licenseManagementRouteRef } from './routes';
 export {
+  LicenseGate,
   licenseManagementApiRef,
   LicenseManagementClient,
-} from './api';
+  licenseManagementRouteRef,
+  useLicensedFeature,
+  useLicenseStatus,
+} from '@backstage-licensing/plugin-license-management-react';
 export type {
+  LicensedFeatureOptions,
+  LicensedFeatureResult,
+  LicenseGateProps,
   LicenseManagementApi,
   LicenseManagementClientOptions,
   RecordQuery,
   RequestKeyFile,
   UploadOptions,
   UploadProgress,
-} from './api';
-export { useLicensedFeature, useLicenseStatus } from './hooks';
-export type {
-  LicensedFeatureOptions,
-  LicensedFeatureResult,
   UseLicenseStatusResult,
-} from './hooks';
-export type { LicenseGateProps } from './components/LicenseGate';
+} from '@backstage-licensing/plugin-license-management-react';
 export type { LicenseGuardProps } from './components/LicenseGuard';

@@ -7,13 +7,15 @@ import {
   fetchApiRef,
   identityApiRef,
 } from '@backstage/core-plugin-api';
-import { LicenseManagementClient, licenseManagementApiRef } from './api';
+import {
+  LicenseManagementClient,
+  licenseManagementApiRef,
+  licenseManagementRouteRef,
+} from '@backstage-licensing/plugin-license-management-react';
 import { LicenseBanner as Banner } from './components/LicenseBanner';
-import { LicenseGate as Gate } from './components/LicenseGate';
 import { LicenseGuard as Guard } from './components/LicenseGuard';
-import { rootRouteRef } from './routes';
 
-/** The License Management frontend plugin. */
+/** The License Management frontend plugin (legacy frontend system; see `/alpha` for the new one). */
 export const licenseManagementPlugin = createPlugin({
   id: 'license-management',
   apis: [
@@ -24,7 +26,7 @@ export const licenseManagementPlugin = createPlugin({
     }),
   ],
   routes: {
-    root: rootRouteRef,
+    root: licenseManagementRouteRef,
   },
 });
 
@@ -34,7 +36,7 @@ export const LicenseManagementPage = licenseManagementPlugin.provide(
     name: 'LicenseManagementPage',
     component: () =>
       import('./components/LicenseManagementPage').then(m => m.LicenseManagementPage),
-    mountPoint: rootRouteRef,
+    mountPoint: licenseManagementRouteRef,
   }),
 );
 
@@ -51,13 +53,5 @@ export const LicenseGuard = licenseManagementPlugin.provide(
   createComponentExtension({
     name: 'LicenseGuard',
     component: { sync: Guard },
-  }),
-);
-
-/** Renders its children only when the license covers `feature`. */
-export const LicenseGate = licenseManagementPlugin.provide(
-  createComponentExtension({
-    name: 'LicenseGate',
-    component: { sync: Gate },
   }),
 );

@@ -1,15 +1,15 @@
-import { MockFetchApi, TestApiProvider, mockApis, renderInTestApp } from '@backstage/test-utils';
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { permissionApiRef, type PermissionApi } from '@backstage/plugin-permission-react';
+import {
+  licenseManagementApiRef,
+  licenseManagementRouteRef,
+  type LicenseManagementApi,
+} from '@backstage-licensing/plugin-license-management-react';
 import React, { type ReactElement } from 'react';
-import { LicenseManagementClient, licenseManagementApiRef, type LicenseManagementApi } from '../api';
-import { rootRouteRef } from '../routes';
+import { createTestClient } from '../../../license-management-react/src/testUtils/render';
 
-/** Where msw answers in tests: the mock discovery's URL of the plugin. */
-export const API = 'http://example.com/api/license-management';
-
-export function createTestClient(): LicenseManagementClient {
-  return new LicenseManagementClient({ discoveryApi: mockApis.discovery(), fetchApi: new MockFetchApi() });
-}
+export { createTestClient };
+export { API } from './server';
 
 export interface RenderLicensingOptions {
   /** Permission names to deny; everything else is allowed. */
@@ -32,7 +32,7 @@ export function renderLicensing(element: ReactElement, options: RenderLicensingO
     <TestApiProvider apis={[[licenseManagementApiRef, api], [permissionApiRef, permission]]}>{element}</TestApiProvider>,
     {
       routeEntries: options.routeEntries,
-      mountedRoutes: options.mountPage === false ? undefined : { '/license-management': rootRouteRef },
+      mountedRoutes: options.mountPage === false ? undefined : { '/license-management': licenseManagementRouteRef },
     },
   );
 }

@@ -9,8 +9,7 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import Alert from '@material-ui/lab/Alert';
 import type { LicenseView } from '@backstage-licensing/plugin-license-management-common';
 import React, { useState } from 'react';
-import { licenseManagementApiRef } from '../../api';
-import { problemText } from '../../lib/errors';
+import { licenseManagementApiRef, problemText } from '@backstage-licensing/plugin-license-management-react';
 import { formatDateTime } from '../../lib/format';
 
 export interface DeleteLicenseDialogProps {

@@ -12,7 +12,7 @@ import {
 } from '@backstage-licensing/plugin-license-management-common';
 import React, { useState } from 'react';
 import { useLocation } from 'react-router-dom';
-import { useLicensePagePath, useLicenseStatus } from '../../hooks';
+import { useLicensePagePath, useLicenseStatus } from '@backstage-licensing/plugin-license-management-react';
 
 const NOTICES: Record<ExceptionCode, { severity: Color; title: (e: LicenseException) => string }> = {
   LICENSE_EXPIRING: {

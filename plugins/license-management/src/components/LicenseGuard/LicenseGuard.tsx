@@ -2,7 +2,7 @@ import { Progress } from '@backstage/core-components';
 import type { PropsWithChildren } from 'react';
 import { Navigate, useLocation } from 'react-router-dom';
 import React from 'react';
-import { useLicensePagePath, useLicenseStatus } from '../../hooks';
+import { useLicensePagePath, useLicenseStatus } from '@backstage-licensing/plugin-license-management-react';
 
 export interface LicenseGuardProps {
   /** Where License Management is mounted, when the app has not bound its route. */

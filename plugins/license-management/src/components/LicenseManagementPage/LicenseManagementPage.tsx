@@ -2,7 +2,7 @@ import { Header, HeaderLabel, Page, TabbedLayout } from '@backstage/core-compone
 import { usePermission } from '@backstage/plugin-permission-react';
 import { recordReadPermission } from '@backstage-licensing/plugin-license-management-common';
 import React from 'react';
-import { useLicenseStatus } from '../../hooks';
+import { useLicenseStatus } from '@backstage-licensing/plugin-license-management-react';
 import { stateLabel } from '../../lib/format';
 import { LicenseOverview } from '../LicenseOverview';
 import { LicensingRecords } from '../LicensingRecords';

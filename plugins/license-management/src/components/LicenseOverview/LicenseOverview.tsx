@@ -12,8 +12,7 @@ import {
 } from '@backstage-licensing/plugin-license-management-common';
 import React, { useCallback, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { licenseManagementApiRef } from '../../api';
-import { useLicenseStatus } from '../../hooks';
+import { licenseManagementApiRef, useLicenseStatus } from '@backstage-licensing/plugin-license-management-react';
 import { BaseLicenseCard } from '../BaseLicenseCard';
 import { ExpiryTimeline } from '../ExpiryTimeline';
 import { LicenseServerCard } from '../LicenseServerCard';

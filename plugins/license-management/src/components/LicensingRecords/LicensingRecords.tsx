@@ -13,10 +13,8 @@ import type { LicenseRecord } from '@backstage-licensing/plugin-license-manageme
 import React, { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
-import { licenseManagementApiRef } from '../../api';
-import { useLicenseStatus } from '../../hooks';
+import { licenseManagementApiRef, useLicenseStatus, problemText } from '@backstage-licensing/plugin-license-management-react';
 import { saveBlob } from '../../lib/download';
-import { problemText } from '../../lib/errors';
 import { ProblemPanel } from '../ProblemPanel';
 import { exportRecordsCsv } from './exportRecords';
 import { RecordFilters, type RecordFilterValues } from './RecordFilters';

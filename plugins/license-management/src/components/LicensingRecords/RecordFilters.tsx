@@ -5,7 +5,7 @@ import TextField from '@material-ui/core/TextField';
 import SearchIcon from '@material-ui/icons/Search';
 import { defaultLicenseCatalog } from '@backstage-licensing/plugin-license-management-common';
 import React from 'react';
-import type { RecordQuery } from '../../api';
+import type { RecordQuery } from '@backstage-licensing/plugin-license-management-react';
 import { ACTION_LABELS } from './recordColumns';
 
 export type RecordFilterValues = Pick<RecordQuery, 'type' | 'item' | 'method' | 'state' | 'action'>;

@@ -1,4 +1,4 @@
-import type { LicenseManagementApi, RecordQuery } from '../../api';
+import type { LicenseManagementApi, RecordQuery } from '@backstage-licensing/plugin-license-management-react';
 import { toCsv } from '../../lib/csv';
 import { CSV_HEADER, csvRow } from './recordColumns';
 

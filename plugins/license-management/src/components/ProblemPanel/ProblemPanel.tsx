@@ -1,7 +1,7 @@
 import { WarningPanel } from '@backstage/core-components';
 import Button from '@material-ui/core/Button';
 import React from 'react';
-import { describeError } from '../../lib/errors';
+import { describeError } from '@backstage-licensing/plugin-license-management-react';
 
 export interface ProblemPanelProps {
   /** What could not be done, e.g. "The license status could not be read". */

@@ -4,9 +4,8 @@ import CircularProgress from '@material-ui/core/CircularProgress';
 import Tooltip from '@material-ui/core/Tooltip';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import React, { useState } from 'react';
-import { licenseManagementApiRef } from '../../api';
+import { licenseManagementApiRef, problemText } from '@backstage-licensing/plugin-license-management-react';
 import { saveBlob } from '../../lib/download';
-import { problemText } from '../../lib/errors';
 
 export interface RequestKeyButtonProps {
   /** Whether the viewer may download the request key (request-key.read). */

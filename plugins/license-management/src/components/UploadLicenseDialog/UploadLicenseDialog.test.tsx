@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import React from 'react';
-import type { LicenseManagementApi, UploadOptions } from '../../api';
+import type { LicenseManagementApi, UploadOptions } from '@backstage-licensing/plugin-license-management-react';
 import { aLicense, aPlusLicense } from '../../testUtils/fixtures';
 import { API, renderLicensing } from '../../testUtils/renderLicensing';
 import { errorBody } from '../../testUtils/server';

@@ -19,7 +19,7 @@ import type {
   UploadResult,
 } from '@backstage-licensing/plugin-license-management-common';
 import React, { useRef, useState } from 'react';
-import { licenseManagementApiRef } from '../../api';
+import { licenseManagementApiRef } from '@backstage-licensing/plugin-license-management-react';
 import { formatBytes } from '../../lib/format';
 import { LICENSE_FILE_ACCEPT, checkLicenseFile } from './checkLicenseFile';
 import { UploadFailure, UploadOutcome } from './UploadOutcome';

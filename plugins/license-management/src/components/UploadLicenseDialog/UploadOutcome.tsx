@@ -2,7 +2,7 @@ import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import type { UploadResult } from '@backstage-licensing/plugin-license-management-common';
 import React from 'react';
-import { describeError } from '../../lib/errors';
+import { describeError } from '@backstage-licensing/plugin-license-management-react';
 import { typeLabel } from '../../lib/format';
 
 const listOf = (licenses: UploadResult['installed']) =>

@@ -8,8 +8,7 @@ import RefreshIcon from '@material-ui/icons/Refresh';
 import Alert from '@material-ui/lab/Alert';
 import type { LicenseStatus } from '@backstage-licensing/plugin-license-management-common';
 import React, { useState } from 'react';
-import { licenseManagementApiRef } from '../../api';
-import { problemText } from '../../lib/errors';
+import { licenseManagementApiRef, problemText } from '@backstage-licensing/plugin-license-management-react';
 import { DefinitionList } from '../DefinitionList';
 
 type UsbKey = LicenseStatus['usbKey'];

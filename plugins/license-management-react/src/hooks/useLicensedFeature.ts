@@ -1,5 +1,5 @@
 import type { CheckResult } from '@backstage-licensing/plugin-license-management-common';
-import useAsync from 'react-use/esm/useAsync';
+import { useEffect, useState } from 'react';
 import { useLicenseStatus, useLicenseStatusStore } from './useLicenseStatus';
 
 export interface LicensedFeatureOptions {
@@ -19,6 +19,8 @@ export interface LicensedFeatureResult {
   error?: Error;
 }
 
+type Answer = { question: string; result?: CheckResult; error?: Error };
+
 /**
  * May `feature` be used? Asks `POST /check` once per session and asks again
  * when the license changes (upload, delete, expiry, quota).
@@ -36,14 +38,30 @@ export function useLicensedFeature(
   const store = useLicenseStatusStore();
   const { revision } = useLicenseStatus();
   const { metric, amount } = options;
-  const state = useAsync(
-    () => store.check({ feature, ...(metric ? { metric } : {}), ...(amount !== undefined ? { amount } : {}) }),
-    [store, revision, feature, metric, amount],
-  );
+  // One question per feature, metric, amount and license picture.
+  const question = JSON.stringify([feature, metric ?? null, amount ?? null, revision]);
+  const [answer, setAnswer] = useState<Answer>();
+
+  useEffect(() => {
+    let current = true;
+    store
+      .check({ feature, ...(metric ? { metric } : {}), ...(amount !== undefined ? { amount } : {}) })
+      .then(
+        result => current && setAnswer({ question, result }),
+        error => current && setAnswer({ question, error }),
+      );
+    return () => {
+      current = false;
+    };
+    // `question` stands for feature, metric, amount and revision.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [store, question]);
+
+  const done = answer?.question === question ? answer : undefined;
   return {
-    loading: state.loading,
-    allowed: !state.loading && state.value?.allowed === true,
-    result: state.loading ? undefined : state.value,
-    error: state.loading ? undefined : state.error,
+    loading: !done,
+    allowed: done?.result?.allowed === true,
+    result: done?.result,
+    error: done?.error,
   };
 }

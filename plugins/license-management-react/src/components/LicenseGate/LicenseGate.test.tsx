@@ -5,7 +5,7 @@ import { setupServer } from 'msw/node';
 import React from 'react';
 import { licenseStatusStoreFor, useLicensedFeature } from '../../hooks';
 import { validStatus, aPlusLicense } from '../../testUtils/fixtures';
-import { createTestClient, renderLicensing } from '../../testUtils/renderLicensing';
+import { createTestClient, renderLicensing } from '../../testUtils/render';
 import { type FakeBackend, licenseHandlers } from '../../testUtils/server';
 import { LicenseGate } from './LicenseGate';
 

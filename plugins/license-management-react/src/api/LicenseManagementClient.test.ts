@@ -3,8 +3,7 @@ import { MockFetchApi, mockApis, registerMswTestHooks } from '@backstage/test-ut
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { validStatus } from '../testUtils/fixtures';
-import { API } from '../testUtils/renderLicensing';
-import { errorBody } from '../testUtils/server';
+import { API, errorBody } from '../testUtils/server';
 import { LicenseManagementClient } from './LicenseManagementClient';
 
 const server = setupServer();

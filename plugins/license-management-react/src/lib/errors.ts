@@ -1,6 +1,6 @@
 import { ResponseError } from '@backstage/errors';
 
-export interface Problem {
+export interface LicenseApiProblem {
   /** What went wrong, in plain words (the server's message when it sent one). */
   message: string;
   /** What to do about it. */
@@ -8,7 +8,7 @@ export interface Problem {
 }
 
 /** Turns any failure of the License Management API into plain words and a next step. */
-export function describeError(error: unknown): Problem {
+export function describeError(error: unknown): LicenseApiProblem {
   if (ResponseError.is(error)) {
     const serverMessage = error.cause?.message && error.cause.message !== error.message ? error.cause.message : undefined;
     switch (error.statusCode) {

@@ -31,9 +31,11 @@ export function statusFingerprint(s: LicenseStatus): string {
 
 /**
  * The license status of one portal session, shared by the banner, the guard,
- * the page and every license gate: read once, re-read every minute and when
- * the window regains focus while anyone listens, and re-read on demand after
- * a change. Check answers are cached until the license picture changes.
+ * the page and every license gate: read once, re-read at once when the
+ * backend signals a change (`license-management:status`), every minute as a
+ * fallback and when the window regains focus while anyone listens, and on
+ * demand after a change. Check answers are cached until the license picture
+ * changes.
  */
 export class LicenseStatusStore {
   private snapshot: LicenseStatusSnapshot = { loading: true, revision: 0 };
@@ -44,6 +46,8 @@ export class LicenseStatusStore {
   private applied = 0;
   private lastRead = 0;
   private timer?: ReturnType<typeof setInterval>;
+  /** Signal messages already acted on: every subscriber of a session receives the same message. */
+  private readonly signalled = new WeakSet<object>();
 
   constructor(
     private readonly api: LicenseManagementApi,
@@ -75,6 +79,17 @@ export class LicenseStatusStore {
       }
       return undefined;
     }
+  };
+
+  /**
+   * The backend announced a change of the license status (a message of the
+   * `license-management:status` channel): re-read it now, once per message
+   * however many components pass it on.
+   */
+  signal = (message: object): void => {
+    if (this.signalled.has(message)) return;
+    this.signalled.add(message);
+    void this.refresh();
   };
 
   /** Asks `/check`, once per question until the license picture changes. */

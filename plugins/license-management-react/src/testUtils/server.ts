@@ -1,0 +1,68 @@
+import type {
+  CheckResult,
+  LicenseRecord,
+  LicenseStatus,
+  LicenseView,
+} from '@backstage-licensing/plugin-license-management-common';
+import { http, HttpResponse } from 'msw';
+
+/** Where msw answers in tests: the mock discovery's URL of the plugin. */
+export const API = 'http://example.com/api/license-management';
+
+/** What the fake backend holds; tests change it between requests. */
+export interface FakeBackend {
+  status: LicenseStatus;
+  licenses: LicenseView[];
+  records: LicenseRecord[];
+  check?: (body: { feature: string }) => CheckResult;
+  /** Every request seen, as "METHOD /path?query". */
+  seen: string[];
+}
+
+export const errorBody = (status: number, name: string, message: string) =>
+  HttpResponse.json({ error: { name, message }, request: { method: 'GET', url: '/' }, response: { statusCode: status } }, { status });
+
+/** msw handlers for the routes the frontend uses, answering from `fake`. */
+export function licenseHandlers(fake: FakeBackend) {
+  const seen = (request: Request) => {
+    const url = new URL(request.url);
+    fake.seen.push(`${request.method} ${url.pathname.replace(/^\/api\/license-management/, '')}${url.search}`);
+  };
+  return [
+    http.get(`${API}/status`, ({ request }) => {
+      seen(request);
+      return HttpResponse.json(fake.status);
+    }),
+    http.get(`${API}/licenses`, ({ request }) => {
+      seen(request);
+      return HttpResponse.json(fake.licenses);
+    }),
+    http.delete(`${API}/licenses/:id`, ({ request, params }) => {
+      seen(request);
+      fake.licenses = fake.licenses.filter(l => l.id !== params.id);
+      fake.status = { ...fake.status, plus: fake.status.plus.filter(l => l.id !== params.id) };
+      return new HttpResponse(null, { status: 204 });
+    }),
+    http.get(`${API}/key-id`, ({ request }) => {
+      seen(request);
+      return HttpResponse.json({ keyId: fake.status.keyId });
+    }),
+    http.get(`${API}/records`, ({ request }) => {
+      seen(request);
+      const url = new URL(request.url);
+      const limit = Number(url.searchParams.get('limit') ?? 50);
+      const cursor = url.searchParams.get('cursor');
+      const item = url.searchParams.get('item');
+      const rows = fake.records.filter(r => !item || r.item === item);
+      const start = cursor ? rows.findIndex(r => Number(r.id) < Number(cursor)) : 0;
+      const items = start < 0 ? [] : rows.slice(start, start + limit);
+      const more = start >= 0 && start + limit < rows.length;
+      return HttpResponse.json({ items, nextCursor: more ? items[items.length - 1].id : null });
+    }),
+    http.post(`${API}/check`, async ({ request }) => {
+      seen(request);
+      const body = (await request.json()) as { feature: string };
+      return HttpResponse.json(fake.check?.(body) ?? { allowed: true, code: 'OK', message: 'Licensed.' });
+    }),
+  ];
+}
