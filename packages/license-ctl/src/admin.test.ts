@@ -164,6 +164,37 @@ describe('admin verbs', () => {
     expect(JSON.parse(json.out)).toEqual(STATUS);
   });
 
+  it('clock acknowledge posts to /clock/acknowledge and prints the reset mark and the status', async () => {
+    routes[`POST ${api('/clock/acknowledge')}`] = () => ({
+      status: 200,
+      body: {
+        previousHighWaterMark: '2028-06-01T12:00:00.000Z',
+        highWaterMark: '2026-06-01T12:00:00.000Z',
+        status: { ...STATUS, exceptions: [] },
+      },
+    });
+    const r = await cli('clock', 'acknowledge', '--url', url, '--token', 't');
+    expect(r.code).toBe(0);
+    expect(r.err).toEqual([]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ method: 'POST', url: api('/clock/acknowledge'), authorization: 'Bearer t' });
+    expect(r.out).toBe(
+      'clock fault acknowledged: high-water mark 2028-06-01T12:00:00.000Z -> 2026-06-01T12:00:00.000Z\nstatus: Enterprise Prepaid, valid',
+    );
+  });
+
+  it('clock acknowledge fails in one line when the backend refuses', async () => {
+    routes[`POST ${api('/clock/acknowledge')}`] = () => ({
+      status: 403,
+      body: { error: { name: 'NotAllowedError', message: 'Missing permission license-management.license.create' } },
+    });
+    const r = await cli('clock', 'acknowledge', '--url', url, '--token', 't');
+    expect(r.code).toBe(1);
+    expect(r.err).toHaveLength(1);
+    expect(r.err[0]).toMatch(/^license-ctl: .*license-management.license.create/);
+    expect(await cli('clock')).toMatchObject({ code: 2 });
+  });
+
   it('request-key writes the file the backend sends', async () => {
     routes[`GET ${api('/request-key')}`] = () => ({ status: 200, text: '# License Management request key\nabc.def.ghi\n' });
     const file = join(dir, 'request-key.txt');

@@ -54,6 +54,18 @@ export async function status(opts: ClientOptions, json: boolean, out: Output) {
   for (const [k, v] of rows) out.line(`${k.padEnd(width)}  ${v}`);
 }
 
+/** `clock acknowledge`: an admin confirms a clock fault; the backend resets its high-water mark to now. */
+export async function clockAcknowledge(opts: ClientOptions, out: Output) {
+  const r = await new AdminClient(opts).json<{
+    previousHighWaterMark: string;
+    highWaterMark: string;
+    status: LicenseStatus;
+  }>('POST', '/clock/acknowledge');
+  out.line(`clock fault acknowledged: high-water mark ${r.previousHighWaterMark} -> ${r.highWaterMark}`);
+  out.line(`status: ${r.status.editionTitle}, ${r.status.state}`);
+  for (const e of r.status.exceptions) out.line(`exception ${e.code}: ${e.message}`);
+}
+
 export async function keyId(opts: ClientOptions, out: Output) {
   const { keyId: id } = await new AdminClient(opts).json<{ keyId: string }>('GET', '/key-id');
   out.line(id);

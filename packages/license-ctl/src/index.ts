@@ -43,6 +43,13 @@ function buildProgram(out: Output, errors: { write(s: string): void }) {
   conn(program.command('reload').description('re-read licenses and recompute status')).action((o: Conn) =>
     admin.reload(o, out),
   );
+  conn(
+    program
+      .command('clock')
+      .description('the clock high-water mark')
+      .command('acknowledge')
+      .description('confirm a clock fault (the clock was wrong and is right now): reset the high-water mark to now'),
+  ).action((o: Conn) => admin.clockAcknowledge(o, out));
   conn(program.command('status').description('show edition, state, licenses, quotas and exceptions'))
     .option('--json', 'print the raw JSON')
     .action((o: Conn & { json?: boolean }) => admin.status(o, !!o.json, out));
@@ -62,9 +69,9 @@ function buildProgram(out: Output, errors: { write(s: string): void }) {
     .addOption(new Option('--type <type>', 'license type').choices(['base', 'plus']))
     .option('--item <item>', 'edition or module id')
     .addOption(new Option('--method <method>', 'licensing method').choices(['request-key', 'usb-key']))
-    .addOption(new Option('--state <state>', 'license state').choices(['valid', 'superseded', 'pending', 'expired']))
+    .addOption(new Option('--state <state>', 'license state').choices(['valid', 'superseded', 'pending', 'expired', 'tampered']))
     .addOption(
-      new Option('--action <action>', 'what happened').choices(['upload', 'replace', 'delete', 'expire', 'reload', 'lease']),
+      new Option('--action <action>', 'what happened').choices(['upload', 'replace', 'delete', 'expire', 'reload', 'lease', 'clock']),
     )
     .action((o: Conn & admin.RecordOptions) => admin.records(o, o, out));
 

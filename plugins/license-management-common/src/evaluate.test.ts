@@ -392,6 +392,33 @@ describe('evaluateLicenses', () => {
     });
   });
 
+  describe('tampered licenses', () => {
+    it('are listed as tampered, never in force, with one LICENSE_TAMPERED naming each', () => {
+      const b = base('b', { uploadSeq: 1 });
+      const e = evaluate([b], {
+        tampered: [
+          { id: 'forged', reason: "its column 'quota' says hosts=1000000 but its token says hosts=10" },
+          { id: 'made-up', reason: 'its token does not verify' },
+        ],
+      });
+      expect(stateMap(e)).toEqual({ b: 'valid', forged: 'tampered', 'made-up': 'tampered' });
+      expect(e.base).toBe(b);
+      const raised = e.exceptions.filter(x => x.code === 'LICENSE_TAMPERED');
+      expect(raised.map(x => x.licenseId)).toEqual(['forged', 'made-up']);
+      expect(raised[0].message).toContain("'forged'");
+      expect(raised[0].message).toMatch(/hosts=1000000/);
+      expect(raised[0].message).toMatch(/upload its license file again/i);
+    });
+
+    it('leave a portal whose only Base is tampered without a Base', () => {
+      const e = evaluate([], { tampered: [{ id: 'b', reason: 'x' }] });
+      expect(e.base).toBeUndefined();
+      expect(e.state).toBe('community');
+      expect(e.edition).toBe('community');
+      expect(codes(e)).toEqual(['LICENSE_TAMPERED']);
+    });
+  });
+
   describe('clock rollback', () => {
     it('is raised when the clock is behind the high-water mark by more than the tolerance (10 minutes)', () => {
       const e = evaluate([base('b')], { highWaterMark: now + 10 * MINUTE + 1 });

@@ -21,6 +21,19 @@ export interface EvaluationInput {
   highWaterMark?: number;
   /** How far the clock may be behind the high-water mark unnoticed. Default 10 minutes. */
   rollbackToleranceMs?: number;
+  /**
+   * Stored licenses whose row does not match their signed token (or whose
+   * token no longer verifies): never in force, state `tampered`, one
+   * LICENSE_TAMPERED exception each. Not part of `licenses`.
+   */
+  tampered?: readonly TamperedLicense[];
+}
+
+/** A stored license that is not trusted, and why. */
+export interface TamperedLicense {
+  id: string;
+  /** What does not match, in words a person can act on. */
+  reason: string;
 }
 
 export interface QuotaFigure {
@@ -45,6 +58,11 @@ export interface Evaluation {
   expiredModules: ReadonlySet<string>;
   /** Per slot without a license in force: when its earliest pending license starts. */
   pendingStarts: ReadonlyMap<string, number>;
+  /**
+   * Per slot with a license in force: the instant (ms) it will have no valid
+   * license, counting renewals already loaded (what LICENSE_EXPIRING warns of).
+   */
+  coverageEnds: ReadonlyMap<string, number>;
   state: PortalState;
   edition: string;
   quotas: readonly QuotaFigure[];
@@ -102,6 +120,7 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
       states.set(l.id, inForce.get(slotOf(l)) === l ? 'valid' : 'superseded');
     }
   }
+  for (const t of input.tampered ?? []) states.set(t.id, 'tampered');
 
   const base = inForce.get('base');
   const plus = new Map([...inForce].filter(([slot]) => slot !== 'base'));
@@ -133,10 +152,18 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
 
   const quotas = computeQuotas(catalog, inForce, input.usage ?? {});
   const exceptions: LicenseException[] = [];
+  const coverageEnds = new Map<string, number>();
   if (clockRollback) {
     exceptions.push({
       code: 'CLOCK_ROLLBACK',
-      message: `The system clock (${isoDate(now)}) is behind the latest time this installation has seen (${isoDate(highWater)}). Licenses are not trusted until the clock is corrected.`,
+      message: `The system clock (${isoDate(now)}) is behind the latest time this installation has seen (${isoDate(highWater)}). Licenses are not trusted until the clock is corrected; if the clock is right now and the installation saw a wrong time earlier, an admin can acknowledge the clock fault (license-ctl clock acknowledge).`,
+    });
+  }
+  for (const t of input.tampered ?? []) {
+    exceptions.push({
+      code: 'LICENSE_TAMPERED',
+      message: `Stored license '${t.id}' does not match its signed token (${t.reason}), so it is not in force. Upload its license file again to restore it, or delete it; then find out who edited the database.`,
+      licenseId: t.id,
     });
   }
   if (state === 'expired' && lastExpiredBase) {
@@ -149,6 +176,7 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
   }
   for (const [slot, license] of inForce) {
     const end = coverageEnd(bySlot.get(slot) ?? [], at);
+    coverageEnds.set(slot, end);
     // The warning starts at `end - warnMs` itself, so that an evaluation made
     // at that validUntil sees it.
     if (end - at > warnMs) {
@@ -190,6 +218,7 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
     plus,
     expiredModules,
     pendingStarts,
+    coverageEnds,
     state,
     edition,
     quotas,

@@ -2,7 +2,11 @@ import type { LicenseType } from './catalog';
 
 export type { LicenseType };
 export type LicenseMethod = 'request-key' | 'usb-key';
-export type LicenseState = 'valid' | 'superseded' | 'pending' | 'expired';
+/**
+ * `tampered`: the stored row no longer matches its signed token (or the token
+ * no longer verifies); the license is not in force (PRODUCT.md §2.1).
+ */
+export type LicenseState = 'valid' | 'superseded' | 'pending' | 'expired' | 'tampered';
 export type PortalState = 'valid' | 'expired' | 'community';
 
 export type ExceptionCode =
@@ -13,7 +17,8 @@ export type ExceptionCode =
   | 'USB_KEY_MISSING'
   | 'USB_KEY_FAULT'
   | 'USB_KEY_ABNORMAL'
-  | 'CLOCK_ROLLBACK';
+  | 'CLOCK_ROLLBACK'
+  | 'LICENSE_TAMPERED';
 
 export type CheckCode =
   | 'OK'
@@ -68,6 +73,8 @@ export interface LicenseException {
   daysLeft?: number;
   /** For QUOTA_EXCEEDED: the metric. */
   metric?: string;
+  /** For LICENSE_TAMPERED: the license whose stored data does not match its token. */
+  licenseId?: string;
 }
 
 export interface QuotaView {
@@ -112,7 +119,9 @@ export type RecordAction =
   | 'delete'
   | 'expire'
   | 'reload'
-  | 'lease';
+  | 'lease'
+  /** The clock: a jump seen by a replica, or an admin acknowledging a clock fault. */
+  | 'clock';
 
 /** One row of the append-only licensing history. */
 export interface LicenseRecord {

@@ -118,12 +118,14 @@ describe.each(databases.eachSupportedId())('KnexLicenseStore on %p', (databaseId
     const store = await createStore();
     await store.installLicenses([license('old', { expiresAt: T0 + DAY }), license('new')], []);
     const recordFor = (l: { id: string }) => ({ ...record('expire', l.id, T0 + 2 * DAY), state: 'expired' as const });
+    const due = (await store.listLicenses()).filter(l => l.id === 'old');
     const [first, second] = await Promise.all([
-      store.recordExpiries(T0 + 2 * DAY, recordFor),
-      store.recordExpiries(T0 + 2 * DAY, recordFor),
+      store.recordExpiries(due, recordFor),
+      store.recordExpiries(due, recordFor),
     ]);
     expect([...first, ...second].map(l => l.id)).toEqual(['old']);
-    expect(await store.recordExpiries(T0 + 3 * DAY, recordFor)).toEqual([]);
+    expect(await store.recordExpiries(due, recordFor)).toEqual([]);
+    expect(await store.recordExpiries([], recordFor)).toEqual([]);
     const { items } = await store.listRecords({ limit: 10, filter: { action: 'expire' } });
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ licenseId: 'old', state: 'expired' });
@@ -183,8 +185,41 @@ describe.each(databases.eachSupportedId())('KnexLicenseStore on %p', (databaseId
 
   it('never lowers the clock high-water mark', async () => {
     const store = await createStore();
+    expect(await store.getHighWater()).toBe(0);
     expect(await store.raiseHighWater(T0 + 10 * DAY)).toBe(T0 + 10 * DAY);
     expect(await store.raiseHighWater(T0)).toBe(T0 + 10 * DAY);
     expect(await store.raiseHighWater(T0 + 11 * DAY)).toBe(T0 + 11 * DAY);
+    expect(await store.getHighWater()).toBe(T0 + 11 * DAY);
+  });
+
+  it('resets the high-water mark only when told to, with its record, in one change', async () => {
+    const store = await createStore();
+    await store.raiseHighWater(T0 + 700 * DAY);
+    const rev = await store.getRevision();
+    const previous = await store.resetHighWater(T0, prev => [
+      { time: T0, action: 'clock', actor: 'user:default/admin', detail: `reset from ${prev}` },
+    ]);
+    expect(previous).toBe(T0 + 700 * DAY);
+    expect(await store.getHighWater()).toBe(T0);
+    expect(await store.getRevision()).toBe(rev + 1);
+    const { items } = await store.listRecords({ limit: 10, filter: { action: 'clock' } });
+    expect(items).toEqual([expect.objectContaining({ action: 'clock', detail: `reset from ${T0 + 700 * DAY}` })]);
+  });
+
+  it('replaces a tampered row when an upload restores it, in the same change', async () => {
+    const store = await createStore();
+    await store.installLicenses([license('a', { token: 'forged' })], []);
+    await store.installLicenses([license('a', { token: 'genuine' })], [record('upload', 'a')], { replace: ['a'] });
+    const listed = await store.listLicenses();
+    expect(listed.map(l => [l.id, l.token])).toEqual([['a', 'genuine']]);
+  });
+
+  it('reads a quota column that is not JSON as a value no token holds, instead of failing the load', async () => {
+    const knex = await databases.init(databaseId);
+    const store = await KnexLicenseStore.fromKnex(knex);
+    await store.installLicenses([license('a')], []);
+    await knex('license_licenses').where({ id: 'a' }).update({ quota: '{not json' });
+    const [a] = await store.listLicenses();
+    expect(Object.keys(a.quota)[0]).toMatch(/^unreadable/);
   });
 });

@@ -93,9 +93,18 @@ export class KnexLicenseStore implements LicenseStore {
     return found;
   }
 
-  async installLicenses(licenses: NewLicense[], records: NewRecord[]): Promise<void> {
+  async installLicenses(
+    licenses: NewLicense[],
+    records: NewRecord[],
+    options: { replace?: readonly string[] } = {},
+  ): Promise<void> {
+    const replace = options.replace ?? [];
     try {
       await this.db.transaction(async tx => {
+        // Tampered rows the upload restores from their signed tokens.
+        for (let i = 0; i < replace.length; i += CHUNK) {
+          await tx('license_licenses').whereIn('id', replace.slice(i, i + CHUNK)).delete();
+        }
         for (let i = 0; i < licenses.length; i += CHUNK) {
           const chunk = licenses.slice(i, i + CHUNK);
           // A deleted license comes back as a new upload, with a new upload order.
@@ -131,20 +140,28 @@ export class KnexLicenseStore implements LicenseStore {
     await this.db.transaction(tx => insertRecords(tx, records));
   }
 
-  async recordExpiries(now: number, recordFor: (l: StoredLicense) => NewRecord): Promise<StoredLicense[]> {
-    const due = await this.db('license_licenses')
-      .whereNull('deleted_at')
-      .where('expiry_recorded', false)
-      .where('expires_at', '<=', now);
+  async recordExpiries(due: readonly StoredLicense[], recordFor: (l: StoredLicense) => NewRecord): Promise<StoredLicense[]> {
+    const bySeq = new Map(due.map(l => [l.uploadSeq, l]));
+    const open: number[] = [];
+    const seqs = [...bySeq.keys()];
+    for (let i = 0; i < seqs.length; i += CHUNK) {
+      const rows = await this.db('license_licenses')
+        .select('seq')
+        .whereIn('seq', seqs.slice(i, i + CHUNK))
+        .whereNull('deleted_at')
+        .where('expiry_recorded', false);
+      open.push(...rows.map(r => Number(r.seq)));
+    }
     const marked: StoredLicense[] = [];
-    for (const row of due) {
+    for (const seq of open) {
+      const license = bySeq.get(seq)!;
       await this.db.transaction(async tx => {
         // Only the replica whose update wins writes the record.
         const n = await tx('license_licenses')
-          .where({ seq: row.seq, expiry_recorded: false })
+          .where({ seq, expiry_recorded: false })
+          .whereNull('deleted_at')
           .update({ expiry_recorded: true });
         if (n === 0) return;
-        const license = toLicense(row);
         await insertRecords(tx, [recordFor(license)]);
         await bumpRevision(tx);
         marked.push(license);
@@ -210,6 +227,22 @@ export class KnexLicenseStore implements LicenseStore {
     const row = await this.db('license_meta').where({ key: 'high_water' }).first();
     return Number(row?.value ?? at);
   }
+
+  async getHighWater(): Promise<number> {
+    const row = await this.db('license_meta').where({ key: 'high_water' }).first();
+    return Number(row?.value ?? 0);
+  }
+
+  async resetHighWater(at: number, recordsFor: (previous: number) => NewRecord[]): Promise<number> {
+    return this.db.transaction(async tx => {
+      const row = await tx('license_meta').where({ key: 'high_water' }).first();
+      const previous = Number(row?.value ?? 0);
+      await tx('license_meta').where({ key: 'high_water' }).update({ value: at });
+      await insertRecords(tx, recordsFor(previous));
+      await bumpRevision(tx);
+      return previous;
+    });
+  }
 }
 
 async function bumpRevision(tx: Knex.Transaction) {
@@ -269,7 +302,7 @@ function toLicense(row: Row): StoredLicense {
     keyId: row.key_id,
     issuer: row.issuer,
     ...(row.customer ? { customer: row.customer } : {}),
-    quota: JSON.parse(row.quota),
+    quota: readQuota(row.quota),
     issuedAt: Number(row.issued_at),
     ...(notBefore !== undefined ? { notBefore } : {}),
     expiresAt: Number(row.expires_at),
@@ -277,6 +310,21 @@ function toLicense(row: Row): StoredLicense {
     uploadedBy: row.uploaded_by,
     uploadSeq: Number(row.seq),
   };
+}
+
+/**
+ * The quota column as stored. An edited column that is not JSON must not stop
+ * the load: it reads as a value no signed token holds, so the row is judged
+ * tampered instead.
+ */
+function readQuota(text: unknown): Record<string, number> {
+  try {
+    const value = JSON.parse(String(text));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value;
+  } catch {
+    // below
+  }
+  return { [`unreadable: ${String(text).slice(0, 40)}`]: Number.NaN };
 }
 
 function toRecord(row: Row): LicenseRecord {

@@ -7,7 +7,11 @@ import type {
   RecordAction,
 } from '@backstage-licensing/plugin-license-management-common';
 
-/** The identity of an installation: its Key ID and Ed25519 key pair. */
+/**
+ * The identity of an installation: its Key ID and Ed25519 key pair. As
+ * stored, the Key ID and public key are columns; the manager derives both
+ * from the private key and refuses a row where they disagree.
+ */
 export interface InstallationIdentity {
   keyId: string;
   publicKeyPem: string;
@@ -15,7 +19,11 @@ export interface InstallationIdentity {
   createdAt: number;
 }
 
-/** An installed license with its token and who uploaded it. */
+/**
+ * An installed license with its token and who uploaded it. As read from the
+ * store these are the columns, untrusted; the manager verifies the token again
+ * and takes every deciding field from it (service/storedLicenses.ts).
+ */
 export interface StoredLicense extends InstalledLicense {
   token: string;
   uploadedBy: string;
@@ -78,19 +86,21 @@ export interface LicenseStore {
   getLicenses(ids: readonly string[]): Promise<Map<string, StoredLicense & { deletedAt?: number }>>;
   /**
    * Installs licenses and appends records in one transaction. A license
-   * whose id was deleted is installed again as a new upload. Throws
+   * whose id was deleted is installed again as a new upload; the rows of
+   * `replace` (tampered rows the upload restores) are replaced. Throws
    * StoreConflictError when an id is already installed.
    */
-  installLicenses(licenses: NewLicense[], records: NewRecord[]): Promise<void>;
+  installLicenses(licenses: NewLicense[], records: NewRecord[], options?: { replace?: readonly string[] }): Promise<void>;
   /** Marks a license deleted and appends records; false when it was not installed. */
   deleteLicense(id: string, at: number, actor: string, records: NewRecord[]): Promise<boolean>;
   /** Appends records (for events that change no license). */
   appendRecords(records: NewRecord[]): Promise<void>;
   /**
-   * Records the expiry of licenses whose exp has passed, once each across all
+   * Records the expiry of `due` (licenses whose exp has passed, as the
+   * caller judged them from their verified tokens), once each across all
    * replicas: `recordFor` builds the record. Returns the licenses newly marked.
    */
-  recordExpiries(now: number, recordFor: (l: StoredLicense) => NewRecord): Promise<StoredLicense[]>;
+  recordExpiries(due: readonly StoredLicense[], recordFor: (l: StoredLicense) => NewRecord): Promise<StoredLicense[]>;
   listRecords(query: RecordQuery): Promise<{ items: LicenseRecord[]; nextCursor: string | null }>;
   /** Current use per quota metric: the sum of what each reporter last reported. */
   getUsage(): Promise<Record<string, number>>;
@@ -100,4 +110,13 @@ export interface LicenseStore {
   getRevision(): Promise<number>;
   /** Raises the clock high-water mark to `at` if it is higher; returns the mark. */
   raiseHighWater(at: number): Promise<number>;
+  /** The clock high-water mark; 0 for an installation that never raised it. */
+  getHighWater(): Promise<number>;
+  /**
+   * Sets the clock high-water mark to `at`, lower or higher (an admin
+   * acknowledging a clock fault), appends the records `recordsFor` builds from
+   * the mark it replaces and bumps the revision, in one transaction. Returns
+   * the mark it replaced.
+   */
+  resetHighWater(at: number, recordsFor: (previous: number) => NewRecord[]): Promise<number>;
 }

@@ -26,6 +26,7 @@ describe('license-management routes: access', () => {
     ['post', '/licenses'],
     ['delete', '/licenses/x'],
     ['post', '/reload'],
+    ['post', '/clock/acknowledge'],
     ['get', '/key-id'],
     ['get', '/request-key'],
     ['get', '/records'],
@@ -43,6 +44,7 @@ describe('license-management routes: access', () => {
     ['post', '/licenses', 'license-management.license.create'],
     ['delete', '/licenses/x', 'license-management.license.delete'],
     ['post', '/reload', 'license-management.license.create'],
+    ['post', '/clock/acknowledge', 'license-management.license.create'],
     ['get', '/request-key', 'license-management.request-key.read'],
     ['get', '/records', 'license-management.record.read'],
     ['put', '/usage/hosts', 'license-management.usage.update'],
@@ -82,6 +84,18 @@ describe('license-management routes: access', () => {
     expect(res.headers['content-disposition']).toContain(`request-key-${h.keyId}.txt`);
     const content = await verifyRequestKey(res.text);
     expect(content).toMatchObject({ keyId: h.keyId, productVersion: '9.9.9', licenses: [] });
+  });
+
+  it('lets an admin acknowledge a clock fault: the mark is reset to now, recorded (POST /clock/acknowledge)', async () => {
+    const res = await request(h.server).post(`${api}/clock/acknowledge`).set('Authorization', h.admin);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      highWaterMark: new Date(h.clock.now).toISOString(),
+      previousHighWaterMark: expect.any(String),
+      status: expect.objectContaining({ exceptions: [] }),
+    });
+    const records = await request(h.server).get(`${api}/records?action=clock`).set('Authorization', h.admin);
+    expect(records.body.items[0]).toMatchObject({ action: 'clock', actor: 'user:default/admin', detail: expect.stringMatching(/acknowledged/) });
   });
 
   it('validates record queries', async () => {

@@ -57,8 +57,8 @@ const recordsQuery = z
     type: z.enum(['base', 'plus']).optional(),
     item: z.string().min(1).max(64).optional(),
     method: z.enum(['request-key', 'usb-key']).optional(),
-    state: z.enum(['valid', 'superseded', 'pending', 'expired']).optional(),
-    action: z.enum(['upload', 'replace', 'delete', 'expire', 'reload', 'lease']).optional(),
+    state: z.enum(['valid', 'superseded', 'pending', 'expired', 'tampered']).optional(),
+    action: z.enum(['upload', 'replace', 'delete', 'expire', 'reload', 'lease', 'clock']).optional(),
     licenseId: z.string().min(1).max(128).optional(),
     q: z.string().min(1).max(100).optional(),
   })
@@ -140,6 +140,19 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.post('/reload', async (req, res) => {
     const credentials = await guard.require(req, licenseCreatePermission);
     res.json(await audited(req, 'license-reload', 'low', () => manager.reload(actorOf(credentials))));
+  });
+
+  // An admin confirms a clock fault: the high-water mark is reset to the current time (recorded).
+  router.post('/clock/acknowledge', async (req, res) => {
+    const credentials = await guard.require(req, licenseCreatePermission);
+    const result = await audited(
+      req,
+      'license-clock-acknowledge',
+      'high',
+      () => manager.acknowledgeClock(actorOf(credentials)),
+      r => ({ previousHighWaterMark: r.previousHighWaterMark, highWaterMark: r.highWaterMark }),
+    );
+    res.json(result);
   });
 
   router.get('/key-id', async (req, res) => {

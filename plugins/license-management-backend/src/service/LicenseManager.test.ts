@@ -23,6 +23,8 @@ async function replica(knex: any, clock: () => number) {
     productVersion: '1.0.0',
     syncIntervalMs: 100,
     clock,
+    // Time these tests move on is time that passes: the monotonic clock follows it.
+    monotonic: clock,
   });
 }
 

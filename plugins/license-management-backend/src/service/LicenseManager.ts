@@ -31,6 +31,10 @@ import type {
   RecordQuery,
   StoredLicense,
 } from '../database/LicenseStore';
+import { assertNoDemoVendorKeyInProduction } from './demoVendorKey';
+import { describeDuration, HighWaterMark } from './highWater';
+import { trustedIdentity } from './identity';
+import { type TamperedRow, VerifiedTokens, verifyStoredLicenses } from './storedLicenses';
 import { planUpload } from './upload';
 import { licenseView, quotaViews } from './views';
 
@@ -40,6 +44,16 @@ export interface LicenseManagerOptions {
   vendorKeys: VendorKeyring;
   /** The clock, in ms. */
   clock?: () => number;
+  /**
+   * A monotonic clock, in ms (default performance.now): the time this replica
+   * sees pass, which advances the clock high-water mark.
+   */
+  monotonic?: () => number;
+  /**
+   * Production refuses to start while the demo vendor key is trusted. Default:
+   * NODE_ENV is 'production'.
+   */
+  production?: boolean;
   logger: { info(m: string): void; warn(m: string, e?: Error): void };
   productVersion: string;
   expiryWarningDays?: number;
@@ -52,33 +66,55 @@ export interface LicenseManagerOptions {
 /** Who did something, for the records. */
 export type Actor = string;
 
+/** The answer to an acknowledged clock fault. Times are ISO-8601. */
+export interface ClockAcknowledgement {
+  previousHighWaterMark: string;
+  highWaterMark: string;
+  status: LicenseStatus;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
 /**
  * Holds the licenses of this installation in memory, answers status and
  * checks from that snapshot, and writes changes through the store. Replicas
  * notice each other's changes by polling the store's revision counter.
  */
 export class LicenseManager implements LocalLicenseEngine {
+  /** Licenses whose token verified and whose columns agree with it: the only ones judged. */
   private licenses: StoredLicense[] = [];
+  /** Stored rows that are not trusted (state `tampered`, LICENSE_TAMPERED). */
+  private tampered: TamperedRow[] = [];
+  private readonly verifiedTokens = new VerifiedTokens();
   private usage: Record<string, number> = {};
   private revision = -1;
   private highWater = 0;
+  private readonly mark = new HighWaterMark();
   private cached?: Evaluation;
   private decisions = new Map<string, CheckResult>();
   private timer?: NodeJS.Timeout;
   private syncing: Promise<void> = Promise.resolve();
   private ticks = 0;
+  private listeners = new Set<(revision: number) => void>();
   readonly clock: () => number;
+  private readonly monotonic: () => number;
 
+  /**
+   * Starts a replica: refuses the demo vendor key in production, reads (or
+   * creates) the installation identity and checks it, then loads and verifies
+   * every stored license.
+   */
   static async create(options: LicenseManagerOptions): Promise<LicenseManager> {
+    assertNoDemoVendorKeyInProduction(options.vendorKeys, options.production ?? process.env.NODE_ENV === 'production');
     const { privateKeyPem, publicKeyPem } = generateEd25519KeyPair();
     const clock = options.clock ?? Date.now;
-    const identity = await options.store.ensureInstallation({
+    const stored = await options.store.ensureInstallation({
       keyId: keyIdOf(publicKeyPem),
       privateKeyPem,
       publicKeyPem,
       createdAt: clock(),
     });
-    const manager = new LicenseManager(options, identity);
+    const manager = new LicenseManager(options, trustedIdentity(stored));
     await manager.sync(true);
     return manager;
   }
@@ -88,6 +124,7 @@ export class LicenseManager implements LocalLicenseEngine {
     private readonly identity: InstallationIdentity,
   ) {
     this.clock = options.clock ?? Date.now;
+    this.monotonic = options.monotonic ?? (() => performance.now());
   }
 
   get keyId(): string {
@@ -113,47 +150,137 @@ export class LicenseManager implements LocalLicenseEngine {
   }
 
   /**
+   * Calls `listener` with the store revision now, then after every reload of
+   * the snapshot (a change here or on another replica, a reload). It must not throw.
+   */
+  onChange(listener: (revision: number) => void): () => void {
+    this.listeners.add(listener);
+    listener(this.revision);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /**
    * Reloads from the store when it changed (or when forced), records expiries
    * and raises the clock high-water mark about once a minute.
    */
   sync(force: boolean): Promise<void> {
-    return this.serialized(() => this.syncNow(force, true));
+    // Forced (start, POST /reload): every stored token is verified again.
+    return this.serialized(() => this.syncNow(force, true, force));
   }
 
   /** Reloads after a change this replica wrote: licenses and usage only. */
   private reloadSnapshot(): Promise<void> {
-    return this.serialized(() => this.syncNow(true, false));
+    return this.serialized(() => this.syncNow(true, false, false));
   }
 
   /** One sync at a time, so that a slow poll cannot put back an older snapshot. */
-  private serialized(run: () => Promise<void>): Promise<void> {
+  private serialized<T>(run: () => Promise<T>): Promise<T> {
     const next = this.syncing.then(run);
-    this.syncing = next.catch(() => undefined);
+    this.syncing = next.then(
+      () => undefined,
+      () => undefined,
+    );
     return next;
   }
 
-  private async syncNow(force: boolean, maintenance: boolean): Promise<void> {
+  private async syncNow(force: boolean, maintenance: boolean, fresh: boolean): Promise<void> {
     const { store } = this.options;
-    const now = this.clock();
     // Expiry records and the clock high-water mark: when forced (start, reload)
     // and on about one poll a minute; not after this replica's own writes.
-    if (maintenance && (force || this.ticks++ % 30 === 0)) {
-      this.highWater = await store.raiseHighWater(now);
-      await store.recordExpiries(now, l => ({
-        time: now,
-        action: 'expire',
-        ...recordOf(l),
-        state: 'expired',
-        actor: 'system',
-      }));
-    }
+    const due = maintenance && (force || this.ticks++ % 30 === 0);
+    if (due) await this.advanceHighWater();
     const revision = await store.getRevision();
-    if (!force && revision === this.revision) return;
-    const [licenses, usage] = await Promise.all([store.listLicenses(), store.getUsage()]);
+    if (force || revision !== this.revision) await this.load(revision, fresh);
+    if (due) await this.recordExpiries();
+  }
+
+  /**
+   * Reads licenses, usage and the high-water mark, and verifies every stored
+   * license again (PRODUCT.md §2.1): only licenses whose token verifies and
+   * whose columns agree with it are judged; the rest are `tampered`. Tokens
+   * this process verified before are not verified twice, unless `fresh`.
+   */
+  private async load(revision: number, fresh: boolean): Promise<void> {
+    const { store } = this.options;
+    const [rows, usage, highWater] = await Promise.all([store.listLicenses(), store.getUsage(), store.getHighWater()]);
+    const { licenses, tampered } = await verifyStoredLicenses(
+      rows,
+      { vendorKeys: this.options.vendorKeys, catalog: this.options.catalog, installationKeyId: this.keyId },
+      this.verifiedTokens,
+      { fresh },
+    );
+    for (const t of tampered) {
+      if (!this.tampered.some(known => known.id === t.id && known.reason === t.reason)) {
+        this.options.logger.warn(`Stored license '${t.id}' is not trusted: ${t.reason}`);
+      }
+    }
+    if (highWater < this.highWater) {
+      // An admin acknowledged a clock fault (on this replica or another): start counting from there.
+      this.mark.anchorAt(highWater, this.clock(), this.monotonic());
+    }
+    this.highWater = highWater;
     this.licenses = licenses;
+    this.tampered = tampered;
     this.usage = usage;
     this.revision = revision;
     this.invalidate();
+    for (const listener of this.listeners) listener(revision);
+  }
+
+  /**
+   * Raises the shared high-water mark by the time this replica has seen pass
+   * since its last raise (never beyond its wall clock), and records a wall
+   * clock that jumped against it. A replica's first raise only reads the mark
+   * (time no replica saw pass is not counted), except on a fresh installation.
+   */
+  private async advanceHighWater(): Promise<void> {
+    const { store } = this.options;
+    const wall = this.clock();
+    const mono = this.monotonic();
+    if (!this.mark.anchored) {
+      const stored = await store.getHighWater();
+      this.highWater = stored > 0 ? stored : await store.raiseHighWater(wall);
+      this.mark.anchorAt(this.highWater, wall, mono);
+      return;
+    }
+    const drift = this.mark.drift(wall, mono);
+    const candidate = this.mark.candidate(wall, mono);
+    this.highWater = await store.raiseHighWater(candidate);
+    this.mark.anchorAt(this.highWater, wall, mono);
+    if (Math.abs(drift) > (this.options.rollbackToleranceMs ?? 600_000)) {
+      const detail =
+        drift > 0
+          ? `The system clock jumped forward by ${describeDuration(drift)} against the time this replica saw pass (now ${iso(wall)}); the high-water mark did not follow it (${iso(this.highWater)}).`
+          : `The system clock was turned back by ${describeDuration(drift)} against the time this replica saw pass (now ${iso(wall)}); the high-water mark is ${iso(this.highWater)}.`;
+      this.options.logger.warn(detail);
+      await store.appendRecords([{ time: wall, action: 'clock', actor: 'system', detail }]);
+    }
+  }
+
+  /**
+   * Records, once across replicas, the expiry of licenses past their exp at
+   * the trusted instant — but not on the word of a wall clock that jumped
+   * forward while this replica ran (the record would stay when the clock is
+   * fixed): no later than the time seen to pass, within the tolerance.
+   */
+  private async recordExpiries(): Promise<void> {
+    const now = this.clock();
+    const seen = Math.max(this.highWater, this.mark.seenWall(now, this.monotonic()));
+    const at = Math.min(this.trustedNow(now), seen + (this.options.rollbackToleranceMs ?? 600_000));
+    const due = this.licenses.filter(l => l.expiresAt <= at);
+    if (due.length === 0) return;
+    await this.options.store.recordExpiries(due, l => ({
+      time: now,
+      action: 'expire',
+      ...recordOf(l),
+      state: 'expired',
+      actor: 'system',
+    }));
+  }
+
+  /** The instant licenses are judged at: the clock, or the high-water mark when the clock is behind it. */
+  private trustedNow(now = this.clock()): number {
+    return Math.max(now, this.highWater);
   }
 
   private invalidate() {
@@ -166,15 +293,16 @@ export class LicenseManager implements LocalLicenseEngine {
     const now = this.clock();
     const cached = this.cached;
     if (cached && now < cached.validUntil && now >= cached.at - 1000) return cached;
-    const evaluation = this.evaluateAt(now, this.licenses);
+    const evaluation = this.evaluateAt(now, this.licenses, this.tampered);
     this.cached = { ...evaluation, validUntil: Math.min(evaluation.validUntil, now + 60_000) };
     this.decisions.clear();
     return this.cached;
   }
 
-  private evaluateAt(now: number, licenses: readonly StoredLicense[]): Evaluation {
+  private evaluateAt(now: number, licenses: readonly StoredLicense[], tampered: readonly TamperedRow[]): Evaluation {
     return evaluateLicenses({
       licenses,
+      tampered,
       catalog: this.options.catalog,
       now,
       usage: this.usage,
@@ -206,9 +334,15 @@ export class LicenseManager implements LocalLicenseEngine {
     );
   }
 
+  /** Every stored license, trusted or tampered, in upload order. */
   listLicenses(): LicenseView[] {
     const { states } = this.evaluation();
-    return this.licenses.map(l => licenseView(l, states.get(l.id)!, this.options.catalog));
+    const { catalog } = this.options;
+    const all = [
+      ...this.licenses.map(l => ({ seq: l.uploadSeq, view: licenseView(l, states.get(l.id)!, catalog) })),
+      ...this.tampered.map(t => ({ seq: t.row.uploadSeq, view: licenseView(t.row, 'tampered', catalog) })),
+    ];
+    return all.sort((a, b) => a.seq - b.seq).map(x => x.view);
   }
 
   status(): LicenseStatus {
@@ -236,12 +370,15 @@ export class LicenseManager implements LocalLicenseEngine {
   async upload(bytes: Uint8Array, actor: Actor): Promise<UploadResult> {
     const now = this.clock();
     const { store, catalog } = this.options;
+    const tampered = new Set(this.tampered.map(t => t.id));
     const plan = await planUpload(bytes, {
       catalog,
       vendorKeys: this.options.vendorKeys,
       installationKeyId: this.keyId,
-      now,
+      // Judged at the instant the evaluation uses: a clock turned back does not let an expired license in.
+      now: this.trustedNow(now),
       current: this.evaluation(),
+      tampered,
       lookup: ids => store.getLicenses(ids),
     });
     if (plan.install.length > 0) {
@@ -252,11 +389,12 @@ export class LicenseManager implements LocalLicenseEngine {
         uploadedBy: actor,
       }));
       // Judge the result before writing, to record each license's new state.
-      const maxSeq = this.licenses.reduce((m, l) => Math.max(m, l.uploadSeq), 0);
-      const after = this.evaluateAt(now, [
-        ...this.licenses,
-        ...installed.map((l, i) => ({ ...l, uploadSeq: maxSeq + 1 + i })),
-      ]);
+      const maxSeq = [...this.licenses, ...this.tampered.map(t => t.row)].reduce((m, l) => Math.max(m, l.uploadSeq), 0);
+      const after = this.evaluateAt(
+        now,
+        [...this.licenses, ...installed.map((l, i) => ({ ...l, uploadSeq: maxSeq + 1 + i }))],
+        this.tampered.filter(t => !plan.restore.includes(t.id)),
+      );
       const before = this.evaluation();
       const records: NewRecord[] = installed.map(l => ({
         time: now,
@@ -264,6 +402,9 @@ export class LicenseManager implements LocalLicenseEngine {
         ...recordOf(l),
         state: after.states.get(l.id),
         actor,
+        ...(tampered.has(l.id)
+          ? { detail: 'restored from its signed token: the stored row did not match it' }
+          : {}),
       }));
       for (const l of this.licenses) {
         if (before.states.get(l.id) === 'valid' && after.states.get(l.id) === 'superseded') {
@@ -279,11 +420,12 @@ export class LicenseManager implements LocalLicenseEngine {
         }
       }
       try {
-        await store.installLicenses(installed, records);
+        await store.installLicenses(installed, records, { replace: plan.restore });
       } catch (e) {
         if ((e as Error).name === 'StoreConflictError') throw new ConflictError((e as Error).message);
         throw e;
       }
+      this.verifiedTokens.add(plan.install);
       await this.reloadSnapshot();
     }
     const views = (ids: string[]) => {
@@ -299,6 +441,8 @@ export class LicenseManager implements LocalLicenseEngine {
   /** Deletes a Plus license; Base and USB-key licenses cannot be deleted. */
   async delete(id: string, actor: Actor): Promise<void> {
     const license = this.licenses.find(l => l.id === id);
+    const tampered = this.tampered.find(t => t.id === id);
+    if (!license && tampered) return this.deleteTampered(tampered, actor);
     if (!license) {
       throw new NotFoundError(`No installed license has the id '${id}'. List licenses with GET /licenses.`);
     }
@@ -323,6 +467,52 @@ export class LicenseManager implements LocalLicenseEngine {
     }
   }
 
+  /**
+   * Removes a stored row that does not match its signed token, whatever it
+   * claims to be: it is no license, so the rules for Base and USB-key
+   * licenses do not hold it. Recorded.
+   */
+  private async deleteTampered(tampered: TamperedRow, actor: Actor): Promise<void> {
+    const now = this.clock();
+    const { row } = tampered;
+    const deleted = await this.options.store.deleteLicense(row.id, now, actor, [
+      {
+        time: now,
+        action: 'delete',
+        licenseId: row.id,
+        state: 'tampered',
+        actor,
+        detail: `removed a stored row that did not match its signed token (${tampered.reason})`.slice(0, 1000),
+      },
+    ]);
+    await this.reloadSnapshot();
+    if (!deleted) throw new NotFoundError(`License '${row.id}' was already deleted.`);
+  }
+
+  /**
+   * An admin confirms a clock fault (the clock was wrong, e.g. years ahead,
+   * and is right now): the high-water mark is reset to the current time, on
+   * every replica within a sync. Recorded.
+   */
+  async acknowledgeClock(actor: Actor): Promise<ClockAcknowledgement> {
+    const now = this.clock();
+    const previous = await this.serialized(async () => {
+      const replaced = await this.options.store.resetHighWater(now, prev => [
+        {
+          time: now,
+          action: 'clock',
+          actor,
+          detail: `clock fault acknowledged: the high-water mark was reset from ${iso(prev)} to ${iso(now)}`,
+        },
+      ]);
+      this.mark.anchorAt(now, now, this.monotonic());
+      this.highWater = now;
+      return replaced;
+    });
+    await this.reloadSnapshot();
+    return { previousHighWaterMark: iso(previous), highWaterMark: iso(now), status: this.status() };
+  }
+
   /** Re-reads licenses and recomputes status; recorded. */
   async reload(actor: Actor): Promise<LicenseStatus> {
     await this.sync(true);
@@ -335,7 +525,9 @@ export class LicenseManager implements LocalLicenseEngine {
         state: status.base?.state,
         type: status.base ? 'base' : undefined,
         item: status.edition,
-        detail: `${this.licenses.length} license(s) installed; portal ${status.state}`,
+        detail: `${this.licenses.length} license(s) installed; portal ${status.state}${
+          this.tampered.length ? `; ${this.tampered.length} tampered: ${this.tampered.map(t => t.id).join(', ')}` : ''
+        }`.slice(0, 2000),
       },
     ]);
     return status;

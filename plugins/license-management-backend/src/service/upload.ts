@@ -22,6 +22,11 @@ export interface UploadContext {
   now: number;
   /** The licenses as they stand. */
   current: Evaluation;
+  /**
+   * Ids of stored rows that do not match their signed token: uploading the
+   * genuine token for such an id restores it (instead of a 409 or `unchanged`).
+   */
+  tampered?: ReadonlySet<string>;
   /** Stored licenses by id, deleted or not (one query for the whole upload). */
   lookup(ids: readonly string[]): Promise<ReadonlyMap<string, StoredLicense & { deletedAt?: number }>>;
 }
@@ -31,6 +36,8 @@ export interface UploadPlan {
   install: VerifiedLicense[];
   /** Ids of licenses already installed with the same token. */
   unchanged: string[];
+  /** Ids among `install` whose tampered stored row the upload replaces. */
+  restore: string[];
 }
 
 /**
@@ -85,9 +92,15 @@ export async function planUpload(bytes: Uint8Array, ctx: UploadContext): Promise
 
   const install: VerifiedLicense[] = [];
   const unchanged: string[] = [];
+  const restore: string[] = [];
   const known = await ctx.lookup([...byId.keys()]);
   for (const v of byId.values()) {
     const stored = known.get(v.license.id);
+    if (stored && !stored.deletedAt && ctx.tampered?.has(v.license.id)) {
+      install.push(v);
+      restore.push(v.license.id);
+      continue;
+    }
     if (stored && stored.token !== v.token) {
       throw new ConflictError(
         `Nothing was installed. A different license with the id '${v.license.id}' is already ${stored.deletedAt ? 'recorded' : 'installed'}; license ids are unique, so ask the vendor to reissue it.`,
@@ -113,7 +126,7 @@ export async function planUpload(bytes: Uint8Array, ctx: UploadContext): Promise
       );
     }
   }
-  return { install, unchanged };
+  return { install, unchanged, restore };
 }
 
 function idOf(token: string): string {

@@ -7,7 +7,8 @@ import type {
   QuotaView,
 } from '@backstage-licensing/plugin-license-management-common';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** ISO-8601; a time that is not one (an edited column of a tampered row) shows as the epoch. */
+const iso = (ms: number) => new Date(Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? ms : 0).toISOString();
 
 /** A license as the API shows it. */
 export function licenseView(

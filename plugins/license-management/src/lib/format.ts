@@ -48,6 +48,7 @@ const STATES: Record<LicenseState | PortalState, string> = {
   superseded: 'Superseded',
   pending: 'Pending',
   expired: 'Expired',
+  tampered: 'Tampered',
   community: 'Community',
 };
 

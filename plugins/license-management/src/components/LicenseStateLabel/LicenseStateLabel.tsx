@@ -25,6 +25,7 @@ export function LicenseStateLabel({ state, expiringSoon }: LicenseStateLabelProp
     case 'valid':
       return expiringSoon ? <StatusWarning>{label}, expiring soon</StatusWarning> : <StatusOK>{label}</StatusOK>;
     case 'expired':
+    case 'tampered':
       return <StatusError>{label}</StatusError>;
     case 'pending':
       return <StatusPending>{label}</StatusPending>;

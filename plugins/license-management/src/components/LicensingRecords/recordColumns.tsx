@@ -22,6 +22,7 @@ export const ACTION_LABELS: Record<RecordAction, string> = {
   expire: 'Expired',
   reload: 'Reloaded',
   lease: 'Leased',
+  clock: 'Clock',
 };
 
 /** Who acted, for people: `user:default/jo` → `jo`, other refs without the kind. */

@@ -17,7 +17,7 @@ export interface PlusLicensesTableProps {
   warningDays?: number;
 }
 
-const stateOrder = { valid: 0, pending: 1, superseded: 2, expired: 3 } as const;
+const stateOrder = { valid: 0, pending: 1, superseded: 2, expired: 3, tampered: 4 } as const;
 
 /** Plus licenses: module, state, quota, method, issued, expires; delete for admins. */
 export function PlusLicensesTable({ licenses, canDelete, onDeleted, warningDays = 15 }: PlusLicensesTableProps) {
