@@ -3,7 +3,11 @@ import { createBackend } from '@backstage/backend-defaults';
 const backend = createBackend();
 
 backend.add(import('@backstage/plugin-auth-backend'));
-backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Guest sign-in is for development only: production signs in with a real
+// identity provider (app-config.production.yaml configures no guest provider).
+if (process.env.NODE_ENV !== 'production') {
+  backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+}
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('@backstage-licensing/plugin-permission-backend-module-license-management'));
 // The catalog: the system's own entities and the Resources whose counts
