@@ -12,8 +12,13 @@ export interface Config {
       publicKey: string;
     }>;
     /**
-     * Entity refs of the groups (or users) that administer licenses.
-     * Read by the portal's permission policy.
+     * Entity refs of the groups (or users) that administer licenses, e.g.
+     * `group:default/license-admins` or `user:default/jo` (the namespace
+     * defaults to `default`). The portal's permission policy gives them the
+     * License Management write permissions, and the backend sends them
+     * notifications (through `@backstage/plugin-notifications-backend`, when
+     * installed) 30, 15, 7 and 1 days before a license slot runs out, on
+     * expiry, on a quota exceeded and on USB key or license server faults.
      */
     adminGroups?: string[];
     /** Warn this many days before a slot runs out of valid licenses. Default 15. */

@@ -14,5 +14,7 @@ backend.add(import('@backstage-licensing/plugin-permission-backend-module-licens
 // licenseManagement.usage.catalog turns into quota use.
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage-licensing/plugin-license-management-backend'));
+// Notifications to the license admins (licenseManagement.adminGroups).
+backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.start();

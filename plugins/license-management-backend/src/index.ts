@@ -4,5 +4,4 @@
  * @packageDocumentation
  */
 export { licenseManagementPlugin as default } from './plugin';
-export { createLicenseManagementPlugin, type LicenseManagementBackendOptions } from './plugin';
 export type { LicenseStore } from './database/LicenseStore';

@@ -4,8 +4,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { licenseManagementPermissions } from '@backstage-licensing/plugin-license-management-common';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   licenseEngineRegistryServiceRef,
+  licenseManagementSettingsExtensionPoint,
   licenseUsageExtensionPoint,
   type LicenseUsageProvider,
   type VendorKeyConfig,
@@ -13,63 +16,77 @@ import {
 import { readSettings } from './config';
 import { KnexLicenseStore } from './database/KnexLicenseStore';
 import { createRouter } from './router/createRouter';
+import { startLicenseNotifications } from './notify/startLicenseNotifications';
 import { LicenseManager } from './service/LicenseManager';
 import { startUsageMetering } from './usage/startUsageMetering';
 
-export interface LicenseManagementBackendOptions {
-  /** Vendor keys pinned in code: config cannot add its own. Off by default. */
-  pinnedVendorKeys?: VendorKeyConfig[];
-  /** The clock, in ms; for tests. */
-  clock?: () => number;
-}
-
-/** Builds the backend plugin; `licenseManagementPlugin` is this with no options. */
-export function createLicenseManagementPlugin(options: LicenseManagementBackendOptions = {}) {
-  return createBackendPlugin({
-    pluginId: 'license-management',
-    register(env) {
-      const providers: LicenseUsageProvider[] = [];
-      env.registerExtensionPoint(licenseUsageExtensionPoint, {
-        addUsageProvider: (...added) => void providers.push(...added),
-      });
-      env.registerInit({
-        deps: {
-          config: coreServices.rootConfig,
-          logger: coreServices.logger,
-          database: coreServices.database,
-          httpRouter: coreServices.httpRouter,
-          httpAuth: coreServices.httpAuth,
-          auth: coreServices.auth,
-          permissions: coreServices.permissions,
-          permissionsRegistry: coreServices.permissionsRegistry,
-          lifecycle: coreServices.lifecycle,
-          auditor: coreServices.auditor,
-          scheduler: coreServices.scheduler,
-          catalog: catalogServiceRef,
-          engines: licenseEngineRegistryServiceRef,
-        },
-        async init(deps) {
-          const { config, logger, lifecycle } = deps;
-          const settings = readSettings(config, { pinnedVendorKeys: options.pinnedVendorKeys });
-          deps.permissionsRegistry.addPermissions(licenseManagementPermissions);
-          const store = await KnexLicenseStore.create(deps.database);
-          const manager = await LicenseManager.create({ ...settings, store, logger, clock: options.clock });
-          manager.start();
-          lifecycle.addShutdownHook(() => manager.stop());
-          if (settings.vendorKeys.size === 0) {
-            logger.warn('No vendor keys configured (licenseManagement.vendorKeys): every license upload will be refused.');
-          }
-          await startUsageMetering({ ...deps, settings, providers, manager });
-          deps.engines.register(manager);
-          deps.httpRouter.use(
-            await createRouter({ ...deps, manager, readPermissionCacheMs: settings.readPermissionCacheMs }),
-          );
-          deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        },
-      });
-    },
-  });
-}
-
-/** The License Management backend plugin. */
-export const licenseManagementPlugin = createLicenseManagementPlugin();
+/**
+ * The License Management backend plugin: `backend.add(import(
+ * '@backstage-licensing/plugin-license-management-backend'))` is the whole
+ * install. Customisation goes through config (`licenseManagement.*`) and the
+ * extension points of `-node`: `licenseUsageExtensionPoint` (usage
+ * providers) and `licenseManagementSettingsExtensionPoint` (pinned vendor
+ * keys; a clock for tests).
+ */
+export const licenseManagementPlugin = createBackendPlugin({
+  pluginId: 'license-management',
+  register(env) {
+    const providers: LicenseUsageProvider[] = [];
+    env.registerExtensionPoint(licenseUsageExtensionPoint, {
+      addUsageProvider: (...added) => void providers.push(...added),
+    });
+    const pinnedVendorKeys: VendorKeyConfig[] = [];
+    let clock: (() => number) | undefined;
+    env.registerExtensionPoint(licenseManagementSettingsExtensionPoint, {
+      pinVendorKeys: (...keys) => void pinnedVendorKeys.push(...keys),
+      setClock(c) {
+        if (clock) throw new Error('The License Management clock was already set by another module; only one may set it.');
+        clock = c;
+      },
+    });
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        lifecycle: coreServices.lifecycle,
+        auditor: coreServices.auditor,
+        scheduler: coreServices.scheduler,
+        catalog: catalogServiceRef,
+        engines: licenseEngineRegistryServiceRef,
+        notifications: notificationService,
+        signals: signalsServiceRef,
+      },
+      async init(deps) {
+        const { config, logger, lifecycle } = deps;
+        const pinned = pinnedVendorKeys.length > 0;
+        const settings = readSettings(config, pinned ? { pinnedVendorKeys } : {});
+        if (pinned) {
+          const ignored = config.has('licenseManagement.vendorKeys') ? '; licenseManagement.vendorKeys in config is ignored' : '';
+          logger.info(`Vendor keys pinned by a module: ${pinnedVendorKeys.map(k => k.kid).join(', ')}${ignored}`);
+        }
+        if (clock) logger.warn('The License Management clock is set by a module: for tests and simulations only.');
+        deps.permissionsRegistry.addPermissions(licenseManagementPermissions);
+        const store = await KnexLicenseStore.create(deps.database);
+        const manager = await LicenseManager.create({ ...settings, store, logger, clock });
+        manager.start();
+        lifecycle.addShutdownHook(() => manager.stop());
+        if (settings.vendorKeys.size === 0) {
+          logger.warn('No vendor keys configured (licenseManagement.vendorKeys): every license upload will be refused.');
+        }
+        await startUsageMetering({ ...deps, settings, providers, manager });
+        await startLicenseNotifications({ ...deps, manager });
+        deps.engines.register(manager);
+        deps.httpRouter.use(
+          await createRouter({ ...deps, manager, readPermissionCacheMs: settings.readPermissionCacheMs }),
+        );
+        deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      },
+    });
+  },
+});

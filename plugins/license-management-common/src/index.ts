@@ -11,3 +11,5 @@ export * from './types';
 export * from './claims';
 export * from './evaluate';
 export * from './check';
+export * from './constants';
+export * from './notices';

@@ -1,22 +1,26 @@
 import {
   type BackendFeature,
+  createBackendModule,
   createBackendPlugin,
   createServiceFactory,
   coreServices,
   type SchedulerService,
   type ServiceFactory,
 } from '@backstage/backend-plugin-api';
+import { notificationService, type NotificationSendOptions } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef, type SignalPayload } from '@backstage/plugin-signals-node';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   generateEd25519KeyPair,
+  licenseManagementSettingsExtensionPoint,
   licenseServiceRef,
   signLicenseToken,
   type LicenseService,
 } from '@backstage-licensing/plugin-license-management-node';
 import type { LicenseClaims } from '@backstage-licensing/plugin-license-management-common';
 import request from 'supertest';
-import { createLicenseManagementPlugin } from '../plugin';
+import { licenseManagementPlugin } from '../plugin';
 
 export const DAY = 86_400_000;
 export const ADMIN = 'user:default/admin';
@@ -58,6 +62,10 @@ export interface Harness {
   upload(body: string | Buffer, type?: string): request.Test;
   /** The licenses and records as they stand: to prove a rejection changed nothing. */
   snapshot(): Promise<{ licenses: unknown; records: unknown }>;
+  /** What the plugin sent through the notification service (unless `options.features` brings its own). */
+  notifications: NotificationSendOptions[];
+  /** What the plugin published through the signals service (unless `options.features` brings its own). */
+  signals: SignalPayload[];
 }
 
 let seq = 0;
@@ -66,6 +74,44 @@ let seq = 0;
 export function mockScheduler() {
   return mockServices.scheduler() as SchedulerService & {
     factory(options?: { includeInitialDelayedTasksOnStartup?: boolean }): ServiceFactory;
+  };
+}
+
+/** A module that drives the plugin's clock through the settings extension point. */
+export function clockModule(clock: { now: number }, moduleId = 'test-clock') {
+  return createBackendModule({
+    pluginId: 'license-management',
+    moduleId,
+    register(reg) {
+      reg.registerInit({
+        deps: { settings: licenseManagementSettingsExtensionPoint },
+        async init({ settings }) {
+          settings.setClock(() => clock.now);
+        },
+      });
+    },
+  });
+}
+
+/** Notification and signals services that record what they are given. */
+export function recordingMessaging() {
+  const notifications: NotificationSendOptions[] = [];
+  const signals: SignalPayload[] = [];
+  return {
+    notifications,
+    signals,
+    features: [
+      createServiceFactory({
+        service: notificationService,
+        deps: {},
+        factory: () => ({ send: async (n: NotificationSendOptions) => void notifications.push(n) }),
+      }),
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({ publish: async (s: SignalPayload<any>) => void signals.push(s) }),
+      }),
+    ],
   };
 }
 
@@ -98,6 +144,8 @@ export interface HarnessOptions {
   /** Share a vendor and clock between two backends. */
   vendor?: Harness['vendor'];
   clock?: Harness['clock'];
+  /** Leave the notification and signals services to `features` (or their defaults). */
+  ownMessaging?: boolean;
 }
 
 export async function startHarness(
@@ -107,11 +155,14 @@ export async function startHarness(
   const vendor = options.vendor ?? { kid: 'test-vendor', ...generateEd25519KeyPair() };
   const clock = options.clock ?? { now: Date.UTC(2026, 5, 1, 12) };
   const consumer = createLicenseConsumerPlugin();
+  const messaging = recordingMessaging();
   const backend = await startTestBackend({
     features: [
       ...(options.features ?? []),
+      ...(options.ownMessaging ? [] : messaging.features),
       consumer.plugin,
-      createLicenseManagementPlugin({ clock: () => clock.now }),
+      licenseManagementPlugin,
+      clockModule(clock),
       mockServices.rootConfig.factory({
         data: {
           licenseManagement: {
@@ -139,6 +190,8 @@ export async function startHarness(
     vendor,
     admin,
     reader,
+    notifications: messaging.notifications,
+    signals: messaging.signals,
     async token(license, over = {}) {
       const iat = Math.floor(clock.now / 1000);
       const claims = {

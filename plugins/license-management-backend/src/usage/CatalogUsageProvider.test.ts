@@ -82,7 +82,7 @@ describe('the built-in catalog usage provider in the plugin', () => {
       { features: [catalogServiceMock.factory({ entities }), scheduler.factory()] },
     );
     try {
-      expect(await scheduler.getScheduledTasks()).toEqual([expect.objectContaining({ id: USAGE_TASK_ID, scope: 'global' })]);
+      expect((await scheduler.getScheduledTasks()).filter(t => t.id === USAGE_TASK_ID)).toEqual([expect.objectContaining({ scope: 'global' })]);
       await h.upload(await h.token({ type: 'base', item: 'standard', quota: { hosts: 2 } }));
       await scheduler.triggerTask(USAGE_TASK_ID);
       const status = await h.service.getStatus();
@@ -97,7 +97,7 @@ describe('the built-in catalog usage provider in the plugin', () => {
     const scheduler = mockScheduler();
     const h = await startHarness({}, { features: [catalogServiceMock.factory({ entities }), scheduler.factory()] });
     try {
-      expect(await scheduler.getScheduledTasks()).toEqual([]);
+      expect((await scheduler.getScheduledTasks()).map(t => t.id)).not.toContain(USAGE_TASK_ID);
     } finally {
       await h.stop();
     }
