@@ -1,0 +1,1 @@
+export { LicenseHeaderSummary } from './LicenseHeaderSummary';

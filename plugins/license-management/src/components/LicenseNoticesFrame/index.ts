@@ -1,0 +1,1 @@
+export { LicenseNoticesFrame } from './LicenseNoticesFrame';
