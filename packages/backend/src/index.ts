@@ -16,5 +16,7 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage-licensing/plugin-license-management-backend'));
 // Notifications to the license admins (licenseManagement.adminGroups).
 backend.add(import('@backstage/plugin-notifications-backend'));
+// Signals: open pages refresh at once when the license status changes.
+backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.start();
