@@ -76,27 +76,78 @@ export function readSettings(config: Config, overrides: SettingsOverrides = {}):
     if (e instanceof CatalogError) throw new Error(`Invalid licenseManagement.catalog: ${e.message}`);
     throw e;
   }
-  const warn = lm?.getOptionalNumber('expiryWarningDays') ?? 15;
-  if (!(warn >= 0)) throw new Error('licenseManagement.expiryWarningDays must be 0 or more');
   return {
     catalog,
     vendorKeys,
     productVersion: lm?.getOptionalString('productVersion') ?? DEFAULT_VERSION,
-    expiryWarningDays: warn,
-    rollbackToleranceMs: (lm?.getOptionalNumber('clockRollbackToleranceMinutes') ?? 10) * 60_000,
-    syncIntervalMs: lm?.getOptionalNumber('syncIntervalMs') ?? 2000,
+    expiryWarningDays: readNumber(lm, NUMERIC_SETTINGS.expiryWarningDays),
+    rollbackToleranceMs: readNumber(lm, NUMERIC_SETTINGS.clockRollbackToleranceMinutes) * 60_000,
+    syncIntervalMs: readNumber(lm, NUMERIC_SETTINGS.syncIntervalMs),
     portalUrl: config.getOptionalString('app.baseUrl'),
-    readPermissionCacheMs: readCacheSeconds(lm) * 1000,
+    readPermissionCacheMs: readNumber(lm, NUMERIC_SETTINGS.readPermissionCacheSeconds) * 1000,
     usage: readUsage(lm, catalog),
   };
 }
 
-function readCacheSeconds(lm: Config | undefined): number {
-  const seconds = lm?.getOptionalNumber('readPermissionCacheSeconds') ?? 10;
-  if (!(seconds >= 0 && seconds <= 300)) {
-    throw new Error('licenseManagement.readPermissionCacheSeconds must be between 0 and 300');
+/** A numeric setting of `licenseManagement`: its default and the range it may take. */
+export interface NumericSetting {
+  key: string;
+  default: number;
+  min: number;
+  max: number;
+  /** Whole numbers only. */
+  integer: boolean;
+  /** The unit, for messages. */
+  unit: string;
+}
+
+/**
+ * Every numeric setting of `licenseManagement`, with its range: a value
+ * outside it (a negative tolerance that raises CLOCK_ROLLBACK for good, a
+ * sync interval of 0 that polls the database without pause) stops the
+ * backend at startup with an error naming the key and the range.
+ */
+export const NUMERIC_SETTINGS = {
+  expiryWarningDays: { key: 'expiryWarningDays', default: 15, min: 0, max: 365, integer: true, unit: 'days' },
+  clockRollbackToleranceMinutes: {
+    key: 'clockRollbackToleranceMinutes',
+    default: 10,
+    min: 1,
+    max: 1440,
+    integer: false,
+    unit: 'minutes',
+  },
+  syncIntervalMs: { key: 'syncIntervalMs', default: 2000, min: 100, max: 300_000, integer: true, unit: 'milliseconds' },
+  readPermissionCacheSeconds: {
+    key: 'readPermissionCacheSeconds',
+    default: 10,
+    min: 0,
+    max: 300,
+    integer: false,
+    unit: 'seconds',
+  },
+} as const satisfies Record<string, NumericSetting>;
+
+/** Reads a numeric setting, or its default; throws an Error naming the key and the allowed range. */
+export function readNumber(lm: Config | undefined, setting: NumericSetting): number {
+  const name = `licenseManagement.${setting.key}`;
+  const range = `${setting.integer ? 'a whole number' : 'a number'} of ${setting.unit} from ${setting.min.toLocaleString('en-US')} to ${setting.max.toLocaleString('en-US')}`;
+  let value: number | undefined;
+  try {
+    value = lm?.getOptionalNumber(setting.key);
+  } catch {
+    throw new Error(`${name} must be ${range}; it is not a number.`);
   }
-  return seconds;
+  if (value === undefined) return setting.default;
+  if (
+    !Number.isFinite(value) ||
+    value < setting.min ||
+    value > setting.max ||
+    (setting.integer && !Number.isInteger(value))
+  ) {
+    throw new Error(`${name} must be ${range}; it is ${value}.`);
+  }
+  return value;
 }
 
 function readUsage(lm: Config | undefined, catalog: LicenseCatalog): UsageSettings {

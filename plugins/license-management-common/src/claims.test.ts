@@ -1,5 +1,6 @@
 import { compileCatalog } from './catalog';
-import { claimsProblem } from './claims';
+import { claimsProblem, hasUnsafeText, quotable } from './claims';
+import { MAX_CLAIM_SECONDS } from './limits';
 
 const catalog = compileCatalog();
 const now = Date.UTC(2026, 0, 1);
@@ -245,6 +246,97 @@ describe('claimsProblem', () => {
     it('accepts 1 and the largest safe integer', () => {
       expect(problemOf(claims({}, { quota: { hosts: 1 } }))).toBeUndefined();
       expect(problemOf(claims({}, { quota: { hosts: Number.MAX_SAFE_INTEGER } }))).toBeUndefined();
+    });
+  });
+  describe('times within the range of a date', () => {
+    const LAST = MAX_CLAIM_SECONDS; // 9999-12-31T23:59:59Z
+
+    it('names 9999-12-31T23:59:59Z as the last second a claim may hold', () => {
+      expect(new Date(LAST * 1000).toISOString()).toBe('9999-12-31T23:59:59.000Z');
+    });
+
+    it('accepts exp and nbf at the last second of 9999', () => {
+      expect(problemOf(claims({ exp: LAST }))).toBeUndefined();
+      expect(problemOf(claims({ exp: LAST, nbf: LAST - 1 }))).toBeUndefined();
+    });
+
+    it.each([
+      ['exp', 9_000_000_000_000],
+      ['exp', LAST + 1],
+      ['exp', Number.MAX_SAFE_INTEGER],
+      ['exp', 1e300],
+      ['nbf', 9_000_000_000_000],
+      ['iat', 9_000_000_000_000],
+    ])('refuses %s = %p as a bad claim that names the limit', (key, value) => {
+      const p = problemOf(claims({ [key]: value }));
+      expect(p).toBe(
+        `bad claim '${key}': it must be a time in seconds no later than 9999-12-31T23:59:59Z (253402300799)`,
+      );
+    });
+
+    it('never hands out claims whose times are not dates', () => {
+      for (const exp of [LAST, LAST + 1, 9_000_000_000_000]) {
+        const r = claimsProblem(claims({ exp }), catalog, now);
+        if ('claims' in r) {
+          expect(Number.isNaN(new Date(r.claims.exp * 1000).getTime())).toBe(false);
+        }
+      }
+    });
+  });
+
+  describe('vendor-signed text', () => {
+    const UNSAFE = [
+      ['NUL', '\u0000'],
+      ['ESC (terminal escape)', '\u001b[31m'],
+      ['newline', '\n'],
+      ['carriage return', '\r'],
+      ['DEL', '\u007f'],
+      ['C1 control', '\u009b'],
+      ['LEFT-TO-RIGHT MARK', '\u200e'],
+      ['RIGHT-TO-LEFT MARK', '\u200f'],
+      ['LEFT-TO-RIGHT EMBEDDING', '\u202a'],
+      ['RIGHT-TO-LEFT OVERRIDE', '\u202e'],
+      ['LEFT-TO-RIGHT ISOLATE', '\u2066'],
+      ['POP DIRECTIONAL ISOLATE', '\u2069'],
+    ];
+
+    it.each(UNSAFE)('refuses %s in iss, sub or customer', (_name, c) => {
+      const message = 'it holds a control character or a bidirectional mark';
+      expect(problemOf(claims({ iss: `Vendor${c}Inc` }))).toMatch(new RegExp(`^bad claim 'iss': ${message}`));
+      expect(problemOf(claims({ sub: `key${c}` }))).toMatch(new RegExp(`^bad claim 'sub': ${message}`));
+      expect(problemOf(claims({}, { customer: `ACME ${c}Corp` }))).toMatch(
+        new RegExp(`^bad claim 'license.customer': ${message}`),
+      );
+    });
+
+    it.each(UNSAFE)('refuses %s in jti', (_name, c) => {
+      expect(problemOf(claims({ jti: `lic${c}1` }))).toMatch(/^bad claim 'jti'/);
+    });
+
+    it('refuses unsafe text in an item or a quota metric, and quotes it escaped', () => {
+      expect(problemOf(claims({}, { item: 'stan\u202edard' }))).toMatch(/^bad claim 'license.item'/);
+      const p = problemOf(claims({}, { quota: { 'ho\u202ests': 1 } }))!;
+      expect(p).toMatch(/^bad claim 'license.quota.ho\\u\{202E\}sts'/);
+      expect(hasUnsafeText(p)).toBe(false);
+    });
+
+    it('quotes unknown keys escaped', () => {
+      const p = problemOf(claims({}, { ['x\u001b[2J']: 1 }))!;
+      expect(p).toMatch(/^bad claim 'license'/);
+      expect(p).toContain('x\\u{1B}[2J');
+      expect(hasUnsafeText(p)).toBe(false);
+    });
+
+    it('accepts text in any script, punctuation and emoji', () => {
+      expect(
+        problemOf(claims({ iss: 'Société Générale — 株式会社 😀', sub: 'key id: 1' }, { customer: 'مؤسسة ACME' })),
+      ).toBeUndefined();
+    });
+
+    it('quotable escapes control, format and separator characters and cuts long text', () => {
+      expect(quotable('a\u202eb\u0000c\u2028d😀')).toBe('a\\u{202E}b\\u{0}c\\u{2028}d😀');
+      expect(quotable('x'.repeat(100), 10)).toBe(`${'x'.repeat(10)}…`);
+      expect(quotable('\ud800')).toBe('\\u{D800}');
     });
   });
 });

@@ -9,6 +9,7 @@ export * from './permissions';
 export * from './catalog';
 export * from './types';
 export * from './claims';
+export * from './limits';
 export * from './evaluate';
 export * from './check';
 export * from './constants';

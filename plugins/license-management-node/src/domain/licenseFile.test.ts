@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createGzip, gzipSync } from 'node:zlib';
 import { Header, Pax, type HeaderData } from 'tar';
 import { buildTarGz, type ArchiveEntry } from './archive';
@@ -11,6 +13,25 @@ const TOKEN_A = 'eyJhbGciOiJFZERTQSJ9.eyJqdGkiOiJhIn0.c2lnLWE';
 const TOKEN_B = 'eyJhbGciOiJFZERTQSJ9.eyJqdGkiOiJiIn0.c2lnLWI';
 const TOKEN_C = 'eyJhbGciOiJFZERTQSJ9.eyJqdGkiOiJjIn0.c2lnLWM';
 const token = (i: number) => `eyJhbGciOiJFZERTQSJ9.${Buffer.from(`{"jti":"${i}"}`).toString('base64url')}.c2ln`;
+
+/** The garbage collector, to measure what a call keeps and allocates. */
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const heap = () => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
+/** Runs `read`, returning its refusal with the time it took and the memory it grew by. */
+async function measured(bytes: Uint8Array) {
+  gc();
+  const before = heap();
+  const started = performance.now();
+  const error = await refusal(bytes);
+  const ms = performance.now() - started;
+  const grownBy = heap() - before;
+  return { error, ms, grownBy };
+}
 
 /** A raw tar header block (plus padded body) for entries buildTarGz cannot write. */
 function tarEntry(data: HeaderData, body: Buffer = Buffer.alloc(0)): Buffer {
@@ -166,9 +187,9 @@ describe('readLicenseFile', () => {
     });
 
     it('reads text as text, even text that names an archive', async () => {
-      const file = await readLicenseFile(enc(`# licenses.tar.gz\n1f8b ${TOKEN_A}`));
+      const file = await readLicenseFile(enc(`# 1f8b: licenses.tar.gz\n${TOKEN_A}`));
       expect(file.format).toBe('text');
-      expect(file.tokens.map(t => t.token)).toEqual(['1f8b', TOKEN_A]);
+      expect(file.tokens.map(t => t.token)).toEqual([TOKEN_A]);
     });
 
     it('refuses an uncompressed tar archive as binary, not as text', async () => {
@@ -246,7 +267,9 @@ describe('readLicenseFile', () => {
       ]);
       const error = await refusal(gzipSync(tar));
       expect(error.status).toBe(400);
-      expect(error.message).toContain(`Archive entry 'dev' is a ${type}; license archives may hold only regular files`);
+      expect(error.message).toContain(
+        `Archive entry 'dev' is a ${type} entry; license archives may hold only regular files and directories`,
+      );
     });
 
     it('refuses an entry that is binary, naming it', async () => {
@@ -350,7 +373,7 @@ describe('readLicenseFile', () => {
       const text = Array.from({ length: 257 }, (_, i) => token(i)).join(' ');
       const error = await refusal(enc(text));
       expect(error.status).toBe(400);
-      expect(error.message).toContain('257 tokens');
+      expect(error.message).toContain('more than 256 tokens');
       expect(error.message).toContain('at most 256');
       expect(error.message).toMatch(/split/i);
     });
@@ -362,7 +385,7 @@ describe('readLicenseFile', () => {
       }));
       const error = await refusal(buildTarGz(entries));
       expect(error.status).toBe(400);
-      expect(error.message).toContain('258 tokens');
+      expect(error.message).toContain('more than 256 tokens');
     });
   });
 
@@ -450,7 +473,7 @@ describe('readLicenseFile', () => {
       const error = await refusal(enc('# only a comment\r\n\r\n   \n'));
       expect(error.status).toBe(400);
       expect(error.message).toBe(
-        'The file holds no license token. Upload the file you received from the vendor.',
+        'This file holds no license: it has only comments and blank lines. Upload the .txt, .lic or .tar.gz file you received from the vendor.',
       );
     });
 
@@ -459,7 +482,9 @@ describe('readLicenseFile', () => {
         { path: 'docs/', type: 'Directory' },
         { path: 'docs/README', content: '# nothing here\n' },
       ]);
-      expect((await refusal(archive)).message).toContain('holds no license token');
+      expect((await refusal(archive)).message).toBe(
+        'This file holds no license: the files in the archive hold no license token. Upload the .tar.gz file you received from the vendor.',
+      );
     });
 
     it('refuses an empty tar archive', async () => {
@@ -467,6 +492,164 @@ describe('readLicenseFile', () => {
       expect(error.status).toBe(400);
       expect(error.message).toMatch(/holds no files|Unrecognized archive format/);
       expect(error.message).toContain('Upload the .tar.gz file you received from the vendor');
+    });
+  });
+  describe('words that are not tokens', () => {
+    it('says in one sentence that a file of words holds no license, not that it holds five bad licenses', async () => {
+      const error = await refusal(enc('hello world these are words\nand more words\n'));
+      expect(error.status).toBe(400);
+      expect(error.message).toBe(
+        "This file holds no license: it has no license token (line 1 has 'hello', which is not one). Upload the .txt, .lic or .tar.gz file you received from the vendor.",
+      );
+    });
+
+    it('says a file with tokens and other words is not a license file, naming the line', async () => {
+      const error = await refusal(enc(`${TOKEN_A}\n# ok\nDear customer, ${TOKEN_B}\n`));
+      expect(error.message).toBe(
+        "This is not a license file: line 3 has 'Dear', which is not a license token (a license file holds only license tokens and # comments). Upload the .txt, .lic or .tar.gz file you received from the vendor.",
+      );
+    });
+
+    it('counts only JWS-shaped words as tokens: a comment after a token on its line is a stray word', async () => {
+      const error = await refusal(enc(`${TOKEN_A} # the Base license\n`));
+      expect(error.message).toMatch(/^This is not a license file: line 1 has '#'/);
+    });
+
+    it('names the entry of an archive that holds other words', async () => {
+      const archive = buildTarGz([
+        { path: 'a.lic', content: TOKEN_A },
+        { path: 'README.md', content: 'Upload a.lic on the License Management page.\n' },
+      ]);
+      expect((await refusal(archive)).message).toMatch(
+        /^This is not a license file: entry 'README.md', line 1 has 'Upload', which is not a license token/,
+      );
+    });
+
+    it('quotes a stray word escaped and cut short', async () => {
+      const error = await refusal(enc(`\u001b[2J\u202e${'x'.repeat(100)}`));
+      expect(error.message).toContain("line 1 has '\\u{1B}[2J\\u{202E}xxx");
+      expect(error.message).toContain("…', which is not one");
+      expect(error.message).not.toMatch(/[\u0000-\u001f\u202e]/);
+    });
+  });
+
+  describe('every archive header counts and is checked', () => {
+    it('refuses an entry of an unknown type (typeflag Z), naming it', async () => {
+      const error = await refusal(
+        buildTarGz([
+          { path: 'a.lic', content: TOKEN_A },
+          { path: 'z.lic', content: TOKEN_B, typeflag: 'Z' },
+        ]),
+      );
+      expect(error.status).toBe(400);
+      expect(error.message).toBe(
+        "Archive entry 'z.lic' is an entry of an unknown type; license archives may hold only regular files and directories. Ask the vendor for an archive of plain files.",
+      );
+    });
+
+    it.each([
+      ['GNU dump directory', 'D', 'a GNUDumpDir entry'],
+      ['Solaris ACL', 'A', 'a SolarisACL entry'],
+      ['sparse file', 'S', 'a SparseFile entry'],
+      ['volume header', 'V', 'a TapeVolumeHeader entry'],
+    ])('refuses a %s entry (typeflag %s)', async (_what, typeflag, named) => {
+      const error = await refusal(buildTarGz([{ path: 'odd', content: TOKEN_A, typeflag }, { path: 'a.lic', content: TOKEN_A }]));
+      expect(error.message).toContain(`Archive entry 'odd' is ${named}; license archives may hold only regular files and directories`);
+    });
+
+    it('refuses 2,000 entries of an unknown type quickly, at the first', async () => {
+      const entries: ArchiveEntry[] = Array.from({ length: 2000 }, (_, i) => ({ path: `z${i}`, typeflag: 'Z' }));
+      const { error, ms } = await measured(buildTarGz([{ path: 'a.lic', content: TOKEN_A }, ...entries]));
+      expect(error.message).toContain("Archive entry 'z0' is an entry of an unknown type");
+      expect(ms).toBeLessThan(200);
+    });
+
+    it.each([
+      ['../../etc/x', "a path that leaves the archive ('..')"],
+      ['/etc/passwd', 'an absolute path'],
+    ])("checks the path '%s' of an entry of an unknown type", async (path, what) => {
+      const error = await refusal(buildTarGz([{ path: 'a.lic', content: TOKEN_A }, { path, typeflag: 'Z' }]));
+      expect(error.message).toContain(`Archive entry '${path}' has ${what}`);
+    });
+
+    it('checks the path of a FIFO entry', async () => {
+      const tar = Buffer.concat([tarEntry({ path: '/dev/x', type: 'FIFO' }), END]);
+      expect((await refusal(gzipSync(tar))).message).toContain("Archive entry '/dev/x' has an absolute path");
+    });
+
+    it('counts PAX extended headers: 40 files with one each are 80 headers', async () => {
+      const tar = Buffer.concat([
+        ...Array.from({ length: 40 }, (_, i) =>
+          Buffer.concat([new Pax({ path: `long/${'p'.repeat(120)}/${i}.lic` }).encode(), tarEntry({ path: `${i}.lic`, type: 'File' }, Buffer.from(token(i)))]),
+        ),
+        END,
+      ]);
+      const error = await refusal(gzipSync(tar));
+      expect(error.message).toContain('more than 64 entries (every header counts, directories included)');
+    });
+
+    it('accepts 32 files with a PAX header each (64 headers)', async () => {
+      const tar = Buffer.concat([
+        ...Array.from({ length: 32 }, (_, i) =>
+          Buffer.concat([new Pax({ path: `long/${'p'.repeat(120)}/${i}.lic` }).encode(), tarEntry({ path: `${i}.lic`, type: 'File' }, Buffer.from(token(i)))]),
+        ),
+        END,
+      ]);
+      const file = await readLicenseFile(gzipSync(tar));
+      expect(file.tokens).toHaveLength(32);
+      expect(file.tokens[0].source).toBe(`entry 'long/${'p'.repeat(120)}/0.lic', line 1`);
+    });
+
+    it('refuses a PAX header too large to be a path', async () => {
+      const tar = Buffer.concat([
+        new Pax({ comment: 'c'.repeat(70 * 1024) } as any).encode(),
+        tarEntry({ path: 'a.lic', type: 'File' }, Buffer.from(TOKEN_A)),
+        END,
+      ]);
+      expect((await refusal(gzipSync(tar))).message).toContain('extended header of more than 64 KiB');
+    });
+  });
+
+  describe('floods stop at the limit', () => {
+    /** The archive of the review: 64 entries of 128 KiB of "a ", 11 KB compressed. */
+    const wordFlood = (word: string) =>
+      buildTarGz(Array.from({ length: 64 }, (_, i) => ({ path: `f${i}.txt`, content: `${word} `.repeat((128 * 1024) / (word.length + 1)) })));
+
+    it('refuses 64 × 128 KiB of "a " at the first word, in well under 200 ms and a few MiB', async () => {
+      const archive = wordFlood('a');
+      expect(archive.length).toBeLessThan(64 * 1024);
+      const { error, ms, grownBy } = await measured(archive);
+      expect(error.message).toMatch(/^This is not a license file: entry 'f0.txt', line 1 has 'a'/);
+      expect(ms).toBeLessThan(200);
+      expect(grownBy).toBeLessThan(48 * MiB);
+    });
+
+    it('refuses 64 × 128 KiB of JWS-shaped words at the 257th, in well under 200 ms and a few MiB', async () => {
+      const archive = wordFlood('a.b.c');
+      const { error, ms, grownBy } = await measured(archive);
+      expect(error.message).toContain('more than 256 tokens');
+      expect(ms).toBeLessThan(200);
+      expect(grownBy).toBeLessThan(48 * MiB);
+    });
+
+    it('refuses 1 MiB of JWS-shaped words in text at the 257th, quickly', async () => {
+      const text = enc('a.b.c '.repeat(Math.floor(MiB / 6)));
+      const { error, ms, grownBy } = await measured(text);
+      expect(error.message).toContain('more than 256 tokens');
+      expect(ms).toBeLessThan(200);
+      expect(grownBy).toBeLessThan(16 * MiB);
+    });
+
+    it('says 1 MiB of words with no token holds no license, quickly', async () => {
+      const { error, ms } = await measured(enc('a '.repeat(MiB / 2)));
+      expect(error.message).toMatch(/^This file holds no license: it has no license token \(line 1 has 'a'/);
+      expect(ms).toBeLessThan(200);
+    });
+
+    it('reads at most 256 tokens, the last at its place', async () => {
+      const text = Array.from({ length: 256 }, (_, i) => token(i)).join('\n');
+      const file = await readLicenseFile(enc(text));
+      expect(file.tokens[255]).toEqual({ token: token(255), source: 'line 256' });
     });
   });
 });

@@ -25,6 +25,7 @@ import {
   VENDOR_KID,
   verifyOptions,
 } from './testUtils';
+import { algNone, hs256WithPublicKey, sameBytesSpellings, withPart } from './testMutations';
 
 /** Verifies and returns the rejection; fails the test if the token passes. */
 async function rejection(token: string, options = verifyOptions()): Promise<LicenseRejectedError> {
@@ -446,6 +447,97 @@ describe('verifyLicenseToken', () => {
     });
   });
 
+  describe('canonical encoding', () => {
+    const PART_NAMES = ['header', 'payload', 'signature'];
+
+    it('finds other spellings of the same signature bytes (the attack this guards against)', async () => {
+      const token = await signClaims(goodClaims());
+      const { signature } = splitToken(token);
+      const spellings = sameBytesSpellings(signature);
+      expect(spellings.length).toBeGreaterThan(0);
+      for (const s of spellings) expect(Buffer.from(s, 'base64url')).toEqual(Buffer.from(signature, 'base64url'));
+    });
+
+    it.each([0, 1, 2])('rejects every other spelling of part %i, naming the part, and still accepts the original', async index => {
+      // A payload of 1 mod 3 bytes leaves unused bits in the last character of every part.
+      let token = '';
+      for (let pad = 0; !token || token.split('.').some(p => p.length % 4 === 0); pad++) {
+        token = await signClaims({ ...goodClaims(), note: 'x'.repeat(pad) }, { header: { n: 'y'.repeat(pad % 3) } });
+      }
+      const part = token.split('.')[index];
+      const spellings = sameBytesSpellings(part);
+      expect(spellings.length).toBeGreaterThan(0);
+      for (const spelling of spellings) {
+        const { reason } = await rejection(withPart(token, index, spelling));
+        expect(reason).toBe(
+          `not a license token: its ${PART_NAMES[index]} is not canonical base64url (the text is not the encoding of the bytes it stands for, so it was altered); upload the file exactly as received, or ask the vendor to reissue it`,
+        );
+      }
+      await expect(verifyLicenseToken(token, verifyOptions())).resolves.toMatchObject({ token });
+    });
+
+    it('rejects a part whose length no encoding has (1 mod 4)', async () => {
+      const token = await signClaims(goodClaims());
+      const { signature } = splitToken(token);
+      const longer = signature + 'A'.repeat((5 - (signature.length % 4)) % 4 || 4);
+      expect(longer.length % 4).toBe(1);
+      const { reason } = await rejection(withPart(token, 2, longer));
+      expect(reason).toContain('its signature is not canonical base64url');
+    });
+  });
+
+  describe('forgeries', () => {
+    it('rejects alg none carrying a good payload', async () => {
+      const token = algNone(await signClaims(goodClaims()), VENDOR_KID);
+      expect((await rejection(token)).reason).toContain("algorithm 'none' is not accepted");
+    });
+
+    it('rejects HS256 signed with the vendor public key as the secret', async () => {
+      const token = hs256WithPublicKey(await signClaims(goodClaims()), VENDOR_KID, vendor.publicKeyPem);
+      expect((await rejection(token)).reason).toContain("algorithm 'HS256' is not accepted");
+    });
+
+    it('quotes a hostile kid or alg escaped and cut short', async () => {
+      const kid = `\u001b[2J\u202e${'k'.repeat(200)}`;
+      const { reason } = await rejection(await signClaims(goodClaims(), { kid }));
+      expect(reason).toContain("unknown vendor key '\\u{1B}[2J\\u{202E}kkk");
+      expect(reason).not.toMatch(/[\u0000-\u001f\u202e]/);
+      expect(reason.length).toBeLessThan(400);
+      const alg = signRaw({ alg: 'Ed\u0007DSA', kid: VENDOR_KID }, goodClaims());
+      expect((await rejection(alg)).reason).toContain("algorithm 'Ed\\u{7}DSA' is not accepted");
+    });
+  });
+
+  describe('claims beyond the contract', () => {
+    it('rejects an exp beyond the range of a date (9000000000000) as a bad claim', async () => {
+      const token = await signClaims(goodClaims({ exp: 9_000_000_000_000 }));
+      expect((await rejection(token)).reason).toBe(
+        "bad claim 'exp': it must be a time in seconds no later than 9999-12-31T23:59:59Z (253402300799); ask the vendor for a corrected license",
+      );
+    });
+
+    it('accepts an exp at the last second of 9999', async () => {
+      const token = await signClaims(goodClaims({ exp: 253_402_300_799 }));
+      const { license } = await verifyLicenseToken(token, verifyOptions());
+      expect(new Date(license.expiresAt).toISOString()).toBe('9999-12-31T23:59:59.000Z');
+    });
+
+    it.each([
+      ['customer', claimsWithLicense({ customer: 'ACME\u202e' }), "bad claim 'license.customer'"],
+      ['iss', goodClaims({ iss: 'Vendor\u001b[0m' }), "bad claim 'iss'"],
+      ['jti', goodClaims({ jti: 'lic\u2066x' }), "bad claim 'jti'"],
+    ])('rejects control or bidirectional characters in %s', async (_claim, claims, expected) => {
+      const { reason } = await rejection(await signClaims(claims));
+      expect(reason).toContain(expected);
+      expect(reason).toContain('ask the vendor for a corrected license');
+    });
+
+    it('rejects control characters in sub before comparing it with the Key ID', async () => {
+      const token = await signClaims(goodClaims({ sub: `${INSTALLATION_KEY_ID}\u200f` }));
+      expect((await rejection(token)).reason).toContain("bad claim 'sub'");
+    });
+  });
+
   describe('garbage', () => {
     const FORMAT = 'not a license token: expected a JWS in compact serialization (three base64url parts separated by dots)';
 
@@ -490,7 +582,7 @@ describe('verifyLicenseToken', () => {
       const good = splitToken(await signClaims(goodClaims()));
       const token = `${good.header}.${'A'.repeat(2 * 1024 * 1024)}.${good.signature}`;
       const started = Date.now();
-      expect((await rejection(token)).reason).toContain('not a license token');
+      expect((await rejection(token)).reason).toContain('a license token has at most 16384');
       expect(Date.now() - started).toBeLessThan(1000);
     });
 

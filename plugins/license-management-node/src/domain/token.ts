@@ -2,6 +2,8 @@ import type { KeyObject } from 'node:crypto';
 import { CompactSign, compactVerify, decodeProtectedHeader } from 'jose';
 import {
   claimsProblem,
+  LICENSE_FILE_LIMITS,
+  quotable,
   type InstalledLicense,
   type LicenseCatalog,
   type LicenseClaims,
@@ -56,7 +58,31 @@ export interface VerifiedLicense {
 }
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
-const MAX_TOKEN_LENGTH = 16 * 1024;
+const PARTS = ['header', 'payload', 'signature'] as const;
+
+/**
+ * Whether a word has the shape of a JWS in compact serialization: three
+ * base64url parts separated by dots (the last may be empty). Only such words
+ * count as tokens in a license file.
+ */
+export function isCompactJws(word: string): boolean {
+  return COMPACT_JWS.test(word);
+}
+
+/**
+ * The first part of a compact JWS that is not canonical base64url: text that
+ * differs from the encoding of the bytes it decodes to (unused low bits set in
+ * the last character, or a length no encoding has). Such a token is another
+ * spelling of some canonical one, so the same license could arrive as
+ * different bytes.
+ */
+function nonCanonicalPart(token: string): (typeof PARTS)[number] | undefined {
+  const parts = token.split('.');
+  for (let i = 0; i < PARTS.length; i++) {
+    if (Buffer.from(parts[i], 'base64url').toString('base64url') !== parts[i]) return PARTS[i];
+  }
+  return undefined;
+}
 
 /**
  * Verifies a license token: EdDSA only, a configured vendor key, a good
@@ -67,9 +93,20 @@ export async function verifyLicenseToken(
   token: string,
   options: VerifyLicenseOptions,
 ): Promise<VerifiedLicense> {
-  if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
+  if (token.length > LICENSE_FILE_LIMITS.maxTokenLength) {
+    throw new LicenseRejectedError(
+      `not a license token: it is ${token.length} characters long, and a license token has at most ${LICENSE_FILE_LIMITS.maxTokenLength}; upload the file exactly as received from the vendor`,
+    );
+  }
+  if (!COMPACT_JWS.test(token)) {
     throw new LicenseRejectedError(
       'not a license token: expected a JWS in compact serialization (three base64url parts separated by dots)',
+    );
+  }
+  const part = nonCanonicalPart(token);
+  if (part) {
+    throw new LicenseRejectedError(
+      `not a license token: its ${part} is not canonical base64url (the text is not the encoding of the bytes it stands for, so it was altered); upload the file exactly as received, or ask the vendor to reissue it`,
     );
   }
   let header: ReturnType<typeof decodeProtectedHeader>;
@@ -80,7 +117,7 @@ export async function verifyLicenseToken(
   }
   if (header.alg !== 'EdDSA') {
     throw new LicenseRejectedError(
-      `algorithm '${String(header.alg)}' is not accepted; licenses must be signed with EdDSA (Ed25519)`,
+      `algorithm '${quotable(String(header.alg))}' is not accepted; licenses must be signed with EdDSA (Ed25519)`,
     );
   }
   if (typeof header.kid !== 'string' || !header.kid) {
@@ -91,7 +128,7 @@ export async function verifyLicenseToken(
   const key = options.vendorKeys.get(header.kid);
   if (!key) {
     throw new LicenseRejectedError(
-      `signed with unknown vendor key '${shorten(header.kid)}'; add its public key to licenseManagement.vendorKeys or ask the vendor for a license signed with a trusted key`,
+      `signed with unknown vendor key '${quotable(header.kid)}'; add its public key to licenseManagement.vendorKeys or ask the vendor for a license signed with a trusted key`,
     );
   }
   let payload: Uint8Array;
@@ -109,7 +146,13 @@ export async function verifyLicenseToken(
     throw new LicenseRejectedError('the token payload is not JSON; ask the vendor to reissue the license');
   }
   const checked = claimsProblem(raw, options.catalog, options.now);
-  if ('problem' in checked) throw new LicenseRejectedError(checked.problem);
+  if ('problem' in checked) {
+    throw new LicenseRejectedError(
+      checked.problem.startsWith('bad claim')
+        ? `${checked.problem}; ask the vendor for a corrected license`
+        : checked.problem,
+    );
+  }
   const { claims } = checked;
   const { license } = claims;
   if (license.method === 'request-key' && claims.sub !== options.installationKeyId) {
@@ -151,5 +194,3 @@ export async function signLicenseToken(
     .setProtectedHeader({ alg: 'EdDSA', kid: signer.kid, typ: 'license+jwt' })
     .sign(key);
 }
-
-const shorten = (s: string) => (s.length > 64 ? `${s.slice(0, 64)}…` : s);
