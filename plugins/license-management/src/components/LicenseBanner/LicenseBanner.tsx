@@ -26,6 +26,7 @@ const NOTICES: Record<ExceptionCode, { severity: Color; title: (e: LicenseExcept
   USB_KEY_FAULT: { severity: 'error', title: () => 'USB key fault' },
   USB_KEY_ABNORMAL: { severity: 'info', title: () => 'USB key abnormal' },
   CLOCK_ROLLBACK: { severity: 'error', title: () => 'System clock turned back' },
+  LICENSE_TAMPERED: { severity: 'error', title: () => 'Stored license data was tampered with' },
 };
 
 const DISMISSED_KEY = 'license-management.dismissed-notices';
