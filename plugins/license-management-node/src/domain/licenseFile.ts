@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import { gunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import { LICENSE_FILE_LIMITS, quotable } from '@backstage-licensing/plugin-license-management-common';
 import { isCompactJws } from './token';
@@ -201,7 +201,12 @@ async function readArchive(gz: Buffer): Promise<FileToken[]> {
   let tar: Buffer;
   try {
     // Headers and padding add at most 1.5 KiB per entry on top of the contents.
-    tar = gunzipSync(gz, { maxOutputLength: maxEntryBytes + (maxEntries + 4) * 1536 });
+    // (Not gunzipSync: it leaks its zlib memory on corrupt input, and blocks the event loop.)
+    tar = await new Promise<Buffer>((resolve, reject) =>
+      gunzip(gz, { maxOutputLength: maxEntryBytes + (maxEntries + 4) * 1536 }, (error, result) =>
+        error ? reject(error) : resolve(result),
+      ),
+    );
   } catch (e) {
     if (e instanceof RangeError || (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new LicenseFileError(
