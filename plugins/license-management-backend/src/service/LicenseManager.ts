@@ -340,7 +340,8 @@ export class LicenseManager implements LocalLicenseEngine {
     const { catalog } = this.options;
     const all = [
       ...this.licenses.map(l => ({ seq: l.uploadSeq, view: licenseView(l, states.get(l.id)!, catalog) })),
-      ...this.tampered.map(t => ({ seq: t.row.uploadSeq, view: licenseView(t.row, 'tampered', catalog) })),
+      // A tampered row is no license: whatever it claims, an admin may delete it.
+      ...this.tampered.map(t => ({ seq: t.row.uploadSeq, view: { ...licenseView(t.row, 'tampered', catalog), deletable: true } })),
     ];
     return all.sort((a, b) => a.seq - b.seq).map(x => x.view);
   }

@@ -50,9 +50,9 @@ describe.each(databases.eachSupportedId())('stored licenses stay signed, on %p',
     const tampered = b.status().exceptions.filter(e => e.code === 'LICENSE_TAMPERED');
     expect(tampered).toEqual([expect.objectContaining({ licenseId: 'base-1' })]);
     expect(tampered[0].message).toMatch(/'base-1'.*column 'item' says 'enterprise-prepaid' but its signed token says 'standard'/);
-    expect(b.listLicenses().map(l => [l.id, l.state])).toEqual([
-      ['base-1', 'tampered'],
-      ['backup-1', 'valid'],
+    expect(b.listLicenses().map(l => [l.id, l.state, l.deletable])).toEqual([
+      ['base-1', 'tampered', true],
+      ['backup-1', 'valid', true],
     ]);
     expect(await stored(knex)).toEqual(before);
 
