@@ -1,0 +1,494 @@
+#!/usr/bin/env node
+/**
+ * The install test (PRODUCT.md §2.8): the published packages, packed with
+ * `npm pack`, install into a Backstage app that is not this repository and
+ * work there.
+ *
+ *   1. builds (`npm run tsc`, `npm run build:published`; skip with --no-build)
+ *      and packs every published package into a temporary directory;
+ *   2. creates a throwaway Backstage app under /tmp, outside the workspace: a
+ *      root with the packed license-ctl, packages/backend (createBackend with
+ *      the License Management backend, the permission backend and the policy
+ *      module) and packages/app (the frontend plugin), all from the tarballs;
+ *      `npm install` there;
+ *   3. runs the installed license-ctl (`--help`, `vendor keygen`), starts the
+ *      backend on a free port with SQLite, a static external-access token and
+ *      the fresh vendor key, waits for /health, reads /status, then
+ *      `request-key`, `vendor issue` (a Base), `install -f`, and checks that
+ *      /status shows the edition in force;
+ *   4. checks that the frontend plugin's entry points (`.`, `./alpha`) and the
+ *      -react library resolve through their package exports;
+ *   5. stops the backend and removes the directory (--keep keeps it).
+ *
+ * Exits non-zero on the first failure; every wait is bounded.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PUBLISHED } from './packages.mjs';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+const args = new Set(process.argv.slice(2));
+const BUILD = !args.has('--no-build');
+const KEEP = args.has('--keep');
+
+const INSTALL_TIMEOUT_MS = 15 * 60_000;
+const BOOT_TIMEOUT_MS = 120_000;
+const COMMAND_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+const TOKEN = 'install-test-token-0123456789abcdef';
+const KID = 'install-test-vendor';
+const EDITION = 'standard';
+
+const FRONTEND = '@backstage-licensing/plugin-license-management';
+const REACT = '@backstage-licensing/plugin-license-management-react';
+const BACKEND = '@backstage-licensing/plugin-license-management-backend';
+const POLICY_MODULE = '@backstage-licensing/plugin-permission-backend-module-license-management';
+const CTL = '@backstage-licensing/license-ctl';
+
+// ---------------------------------------------------------------- helpers
+
+const started = Date.now();
+const secs = (ms) => `${(ms / 1000).toFixed(1)}s`;
+const timings = [];
+let work;
+let backend;
+
+class Failure extends Error {}
+function fail(message) {
+  throw new Failure(message);
+}
+function check(condition, message) {
+  if (!condition) fail(message);
+}
+
+async function step(name, fn) {
+  const t = Date.now();
+  console.log(`\n▶ ${name}`);
+  const result = await fn();
+  const took = Date.now() - t;
+  timings.push([name, took]);
+  console.log(`✔ ${name} (${secs(took)})`);
+  return result;
+}
+
+/** Runs a command to completion; fails with its output unless it exits 0 (or `expect`). */
+function run(command, argv, { cwd = ROOT, env, timeout = COMMAND_TIMEOUT_MS, expect = 0, quiet = false } = {}) {
+  const r = spawnSync(command, argv, {
+    cwd,
+    env: env ?? process.env,
+    encoding: 'utf8',
+    timeout,
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: quiet ? 'pipe' : ['ignore', 'inherit', 'inherit'],
+  });
+  const what = `${command} ${argv.join(' ')}`;
+  if (r.error?.code === 'ETIMEDOUT') fail(`${what}: no result after ${secs(timeout)}`);
+  if (r.error) fail(`${what}: ${r.error.message}`);
+  if (r.status !== expect) {
+    const output = quiet ? `\n${r.stdout}${r.stderr}`.trimEnd() : '';
+    fail(`${what}: exit ${r.status ?? r.signal}, expected ${expect}${output}`);
+  }
+  return r;
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function tail(file, lines = 40) {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function listTarball(tgz) {
+  return run('tar', ['-tzf', tgz], { quiet: true }).stdout.split('\n').filter(Boolean);
+}
+
+function packedPackageJson(tgz) {
+  return JSON.parse(run('tar', ['-xzOf', tgz, 'package/package.json'], { quiet: true }).stdout);
+}
+
+// ---------------------------------------------------------------- 1. build and pack
+
+/**
+ * `npm pack` runs `backstage-cli package prepack`, which rewrites
+ * package.json in place (entry points into dist) until `postpack` restores
+ * it. If that goes wrong the working tree must not keep the rewritten file.
+ */
+function packOne(dir, dest) {
+  const pkgDir = resolve(ROOT, dir);
+  const pkgFile = join(pkgDir, 'package.json');
+  const backup = join(pkgDir, 'package.json-prepack');
+  const original = readFileSync(pkgFile, 'utf8');
+  let r;
+  try {
+    r = spawnSync('npm', ['pack', '--json', '--pack-destination', dest], {
+      cwd: pkgDir,
+      encoding: 'utf8',
+      timeout: COMMAND_TIMEOUT_MS * 2,
+    });
+  } finally {
+    if (existsSync(backup)) renameSync(backup, pkgFile);
+    if (readFileSync(pkgFile, 'utf8') !== original) {
+      writeFileSync(pkgFile, original);
+      console.error(`  (restored ${dir}/package.json after packing)`);
+    }
+  }
+  if (r.status !== 0) fail(`npm pack in ${dir}: exit ${r.status ?? r.signal}\n${r.stderr}`);
+  const [info] = JSON.parse(r.stdout);
+  return { dir, name: info.name, file: join(dest, info.filename), size: info.size, unpacked: info.unpackedSize, entries: info.entryCount };
+}
+
+/** What every tarball must (not) hold: built entry points, no sources. */
+function checkTarball(p) {
+  const files = new Set(listTarball(p.file).map((f) => f.replace(/^package\//, '')));
+  const pkg = packedPackageJson(p.file);
+  const has = (f) => files.has(f.replace(/^\.\//, ''));
+  check(![...files].some((f) => f.startsWith('src/')), `${p.name}: the tarball holds src/`);
+  check(!files.has('package.json-prepack'), `${p.name}: the tarball holds package.json-prepack`);
+  check(pkg.main?.startsWith('dist/') && has(pkg.main), `${p.name}: main '${pkg.main}' is not a file in dist/`);
+  if (p.name !== CTL) check(pkg.types, `${p.name}: no types`);
+  if (pkg.types) check(has(pkg.types), `${p.name}: types '${pkg.types}' is not in the tarball`);
+  check(pkg.publishConfig?.access === 'public', `${p.name}: publishConfig.access is not public`);
+  check(pkg.repository?.directory === p.dir, `${p.name}: repository.directory is not ${p.dir}`);
+  for (const [mount, target] of Object.entries(pkg.exports ?? {})) {
+    // Conditions map to files; `backstage` names the feature type the entry exports.
+    const targets = typeof target === 'string' ? [target] : Object.entries(target).filter(([c]) => c !== 'backstage').map(([, t]) => t);
+    for (const t of targets) check(has(t), `${p.name}: exports['${mount}'] points at ${t}, not in the tarball`);
+  }
+  for (const dep of Object.values(pkg.dependencies ?? {})) {
+    check(!/^(workspace|file|link):/.test(dep), `${p.name}: dependency spec '${dep}' only works in the repo`);
+  }
+  if (p.name === BACKEND) {
+    check([...files].some((f) => f.startsWith('migrations/')), `${p.name}: no migrations/ in the tarball`);
+    check(files.has('config.schema.json') && pkg.configSchema === 'config.schema.json', `${p.name}: no config schema`);
+  }
+  if (p.name === FRONTEND) {
+    check(pkg.exports?.['./alpha'], `${p.name}: no './alpha' export (new frontend system)`);
+  }
+  if (p.name === CTL) {
+    check(has(pkg.bin?.['license-ctl'] ?? 'missing'), `${p.name}: bin license-ctl is not in the tarball`);
+  }
+}
+
+// ---------------------------------------------------------------- 2. the throwaway app
+
+function writeJson(file, value) {
+  mkdirSync(resolve(file, '..'), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+function writeApp(app, packs) {
+  const tgz = (name) => `file:${packs.find((p) => p.name === name).file}`;
+  const backendDefaults = JSON.parse(readFileSync(join(ROOT, 'packages/backend/package.json'), 'utf8')).dependencies;
+  // Our packages depend on each other by exact version; before they are on a
+  // registry, every one comes from its tarball.
+  const overrides = Object.fromEntries(packs.map((p) => [p.name, tgz(p.name)]));
+  writeJson(join(app, 'package.json'), {
+    name: 'install-test-app',
+    version: '0.0.0',
+    private: true,
+    workspaces: ['packages/*'],
+    devDependencies: { [CTL]: tgz(CTL) },
+    overrides,
+  });
+  writeJson(join(app, 'packages/backend/package.json'), {
+    name: 'backend',
+    version: '0.0.0',
+    private: true,
+    main: 'index.js',
+    dependencies: {
+      '@backstage/backend-defaults': backendDefaults['@backstage/backend-defaults'],
+      '@backstage/plugin-permission-backend': backendDefaults['@backstage/plugin-permission-backend'],
+      [BACKEND]: tgz(BACKEND),
+      [POLICY_MODULE]: tgz(POLICY_MODULE),
+      'better-sqlite3': '^12.4.1',
+    },
+  });
+  writeFileSync(
+    join(app, 'packages/backend/index.js'),
+    [
+      "const { createBackend } = require('@backstage/backend-defaults');",
+      '',
+      'const backend = createBackend();',
+      "backend.add(import('@backstage/plugin-permission-backend'));",
+      `backend.add(import('${POLICY_MODULE}'));`,
+      `backend.add(import('${BACKEND}'));`,
+      'backend.start();',
+      '',
+    ].join('\n'),
+  );
+  const appPkg = JSON.parse(readFileSync(join(ROOT, 'packages/app/package.json'), 'utf8'));
+  const appDep = (n) => appPkg.dependencies?.[n] ?? appPkg.devDependencies?.[n];
+  writeJson(join(app, 'packages/app/package.json'), {
+    name: 'app',
+    version: '0.0.0',
+    private: true,
+    dependencies: {
+      [FRONTEND]: tgz(FRONTEND),
+      [REACT]: tgz(REACT),
+      react: appDep('react') ?? '^18.3.1',
+      'react-dom': appDep('react-dom') ?? '^18.3.1',
+      'react-router-dom': appDep('react-router-dom') ?? '^6.30.2',
+    },
+  });
+}
+
+function writeConfig(app, port, keyDir) {
+  writeFileSync(
+    join(app, 'app-config.yaml'),
+    [
+      'backend:',
+      `  baseUrl: http://127.0.0.1:${port}`,
+      '  listen:',
+      `    port: ${port}`,
+      '    host: 127.0.0.1',
+      '  database:',
+      '    client: better-sqlite3',
+      '    connection:',
+      `      directory: ${JSON.stringify(join(app, 'data'))}`,
+      '  auth:',
+      '    externalAccess:',
+      '      - type: static',
+      '        options:',
+      `          token: ${TOKEN}`,
+      '          subject: license-ctl',
+      'permission:',
+      '  enabled: true',
+      'licenseManagement:',
+      '  adminGroups: [group:default/license-admins]',
+      '  vendorKeys:',
+      `    - kid: ${KID}`,
+      '      publicKey:',
+      `        $file: ${JSON.stringify(join(keyDir, `${KID}.pub`))}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+// ---------------------------------------------------------------- 3. the backend
+
+function startBackend(app, logFile) {
+  const out = openLog(logFile);
+  const child = spawn('node', ['index.js', '--config', '../../app-config.yaml'], {
+    cwd: join(app, 'packages/backend'),
+    env: { ...process.env, NODE_ENV: 'production', LICENSE_CTL_TOKEN: '' },
+    stdio: ['ignore', out, out],
+    detached: true,
+  });
+  const state = { child, exited: null };
+  child.on('exit', (code, signal) => (state.exited = code ?? signal));
+  return state;
+}
+
+function openLog(file) {
+  writeFileSync(file, '');
+  return openSync(file, 'a');
+}
+
+async function stopBackend() {
+  if (!backend || backend.exited !== null) return;
+  const { child } = backend;
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {}
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (backend.exited === null && Date.now() < deadline) await sleep(100);
+  if (backend.exited === null) {
+    console.error('  the backend did not stop on SIGTERM; killing it');
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {}
+    await sleep(200);
+  }
+}
+
+async function waitForHealth(url, logFile) {
+  const deadline = Date.now() + BOOT_TIMEOUT_MS;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (backend.exited !== null) fail(`the backend exited (${backend.exited}) before answering:\n${tail(logFile)}`);
+    try {
+      const r = await fetch(`${url}/api/license-management/health`, { signal: AbortSignal.timeout(2000) });
+      if (r.ok) return;
+      last = `HTTP ${r.status}`;
+    } catch (e) {
+      last = e.cause?.code ?? e.message;
+    }
+    await sleep(500);
+  }
+  fail(`/health did not answer within ${secs(BOOT_TIMEOUT_MS)} (last: ${last}):\n${tail(logFile)}`);
+}
+
+async function getStatus(url, token) {
+  const r = await fetch(`${url}/api/license-management/status`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { code: r.status, body: r.headers.get('content-type')?.includes('json') ? await r.json() : await r.text() };
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  work = mkdtempSync('/tmp/license-install-');
+  const packDir = join(work, 'tarballs');
+  const app = join(work, 'app');
+  const keyDir = join(work, 'vendor-keys');
+  const logFile = join(work, 'backend.log');
+  mkdirSync(packDir);
+  console.log(`install test in ${work}`);
+
+  if (BUILD) {
+    await step('type declarations (npm run tsc)', () => run('npm', ['run', '-s', 'tsc'], { timeout: 10 * 60_000 }));
+    await step('build the published packages', () => run('node', [join(ROOT, 'test/install/build.mjs')], { timeout: 10 * 60_000 }));
+  }
+
+  const packs = await step('pack the published packages', () =>
+    PUBLISHED.map((dir) => {
+      check(existsSync(resolve(ROOT, dir, 'dist')), `${dir} has no dist/: run npm run build:published (or drop --no-build)`);
+      const p = packOne(dir, packDir);
+      checkTarball(p);
+      console.log(`  ${p.name}: ${(p.size / 1024).toFixed(1)} kB packed, ${(p.unpacked / 1024).toFixed(1)} kB unpacked, ${p.entries} files`);
+      return p;
+    }),
+  );
+
+  await step('npm install into a throwaway Backstage app', () => {
+    writeApp(app, packs);
+    // better-sqlite3 compiles from source when its prebuilt binary is out of
+    // reach (no GitHub here): let node-gyp use every core.
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+      cwd: app,
+      env: { ...process.env, JOBS: 'max' },
+      timeout: INSTALL_TIMEOUT_MS,
+      quiet: true,
+    });
+  });
+
+  const ctlBin = join(app, 'node_modules/.bin/license-ctl');
+  const ctl = (argv, opts = {}) =>
+    run(ctlBin, argv, { cwd: work, quiet: true, env: { ...process.env, LICENSE_CTL_TOKEN: TOKEN }, ...opts });
+
+  await step('license-ctl --help (installed from its tarball)', () => {
+    const r = ctl(['--help']);
+    check(/Usage: license-ctl/.test(r.stdout), `unexpected --help output:\n${r.stdout}`);
+    check(/vendor/.test(r.stdout) && /install/.test(r.stdout), `--help does not list the commands:\n${r.stdout}`);
+    const bad = ctl(['no-such-command'], { expect: 2 });
+    check(/unknown command/.test(bad.stderr), `bad usage: ${bad.stderr}`);
+  });
+
+  await step('license-ctl vendor keygen', () => {
+    ctl(['vendor', 'keygen', '--kid', KID, '--out', keyDir]);
+    check(readFileSync(join(keyDir, `${KID}.key`), 'utf8').includes('BEGIN PRIVATE KEY'), 'no private key written');
+    check(readFileSync(join(keyDir, `${KID}.pub`), 'utf8').includes('BEGIN PUBLIC KEY'), 'no public key written');
+  });
+
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  await step(`start the backend on port ${port} and wait for /health`, async () => {
+    writeConfig(app, port, keyDir);
+    backend = startBackend(app, logFile);
+    await waitForHealth(url, logFile);
+  });
+
+  await step('/status answers with the token, and only with it', async () => {
+    const anon = await getStatus(url);
+    check(anon.code === 401, `/status without a token: HTTP ${anon.code}, expected 401`);
+    const s = await getStatus(url, TOKEN);
+    check(s.code === 200, `/status: HTTP ${s.code} ${JSON.stringify(s.body)}`);
+    check(s.body.edition === 'community', `a fresh installation is in edition '${s.body.edition}', expected community`);
+  });
+
+  await step(`request-key, vendor issue (Base ${EDITION}), install -f`, async () => {
+    ctl(['request-key', '--url', url, '-o', 'request-key.txt']);
+    const expires = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+    const issued = ctl([
+      'vendor', 'issue',
+      '--key', join(keyDir, `${KID}.key`), '--kid', KID,
+      '--request-key', 'request-key.txt',
+      '--base', EDITION,
+      '--expires', expires,
+      '--customer', 'Install Test',
+      '-o', 'license.txt',
+    ]);
+    check(/issued 1 license/.test(issued.stdout), `vendor issue: ${issued.stdout}`);
+    const installed = ctl(['install', '--url', url, '-f', 'license.txt']);
+    check(new RegExp(`installed base ${EDITION} \\S+ \\(valid`).test(installed.stdout), `install: ${installed.stdout}${installed.stderr}`);
+  });
+
+  await step(`/status shows edition ${EDITION} in force`, async () => {
+    const s = await getStatus(url, TOKEN);
+    check(s.code === 200, `/status: HTTP ${s.code}`);
+    check(s.body.edition === EDITION, `edition is '${s.body.edition}', expected ${EDITION}`);
+    check(s.body.state === 'valid', `state is '${s.body.state}', expected valid`);
+    const text = ctl(['status', '--url', url]).stdout;
+    check(text.includes(EDITION), `license-ctl status does not show ${EDITION}:\n${text}`);
+  });
+
+  await step('stop the backend', async () => {
+    await stopBackend();
+    check(backend.exited !== null, 'the backend is still running');
+  });
+
+  await step('frontend entry points resolve through package exports', () => {
+    const script = [
+      `const names = ${JSON.stringify([FRONTEND, `${FRONTEND}/alpha`, REACT, `${FRONTEND}/package.json`])};`,
+      "const fs = require('node:fs');",
+      'for (const n of names) {',
+      '  const cjs = require.resolve(n);',
+      '  if (!fs.existsSync(cjs)) throw new Error(n + ": " + cjs + " does not exist");',
+      "  console.log('  ' + n + ' -> ' + cjs.slice(cjs.indexOf('node_modules/')));",
+      '}',
+    ].join('\n');
+    const r = run('node', ['-e', script], { cwd: join(app, 'packages/app'), quiet: true });
+    process.stdout.write(r.stdout);
+    const esm = [
+      `for (const n of ${JSON.stringify([FRONTEND, `${FRONTEND}/alpha`, REACT])}) {`,
+      "  const u = import.meta.resolve(n); if (!u.includes('/dist/')) throw new Error(n + ' -> ' + u);",
+      '}',
+    ].join('\n');
+    run('node', ['--input-type=module', '-e', esm], { cwd: join(app, 'packages/app'), quiet: true });
+  });
+
+  return packs;
+}
+
+let status = 0;
+let packs = [];
+try {
+  packs = await main();
+} catch (e) {
+  status = 1;
+  console.error(`\n✘ install test failed: ${e instanceof Failure ? e.message : e.stack}`);
+} finally {
+  await stopBackend().catch(() => {});
+  if (work && KEEP) console.log(`kept ${work}`);
+  else if (work) rmSync(work, { recursive: true, force: true });
+}
+
+if (packs.length) {
+  console.log('\ntarballs:');
+  for (const p of packs) console.log(`  ${(p.size / 1024).toFixed(1).padStart(7)} kB  ${p.name}`);
+}
+console.log('\ntimings:');
+for (const [name, ms] of timings) console.log(`  ${secs(ms).padStart(7)}  ${name}`);
+console.log(`install test: ${status === 0 ? 'passed' : 'FAILED'} in ${secs(Date.now() - started)}`);
+process.exit(status);
