@@ -1,43 +1,21 @@
-import { createApp } from '@backstage/app-defaults';
-import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
-import { AlertDisplay, OAuthRequestDialog, SignInPage } from '@backstage/core-components';
-import CssBaseline from '@material-ui/core/CssBaseline';
-import {
-  LicenseGuard,
-  LicenseManagementPage,
-} from '@backstage-licensing/plugin-license-management';
-import React from 'react';
-import { Navigate, Route } from 'react-router-dom';
-import { apis } from './apis';
-import { HomePage } from './components/home';
-import { Root } from './components/Root';
+import { createApp } from '@backstage/frontend-defaults';
+import licenseManagement from '@backstage-licensing/plugin-license-management/alpha';
+import notifications from '@backstage/plugin-notifications/alpha';
+import signals from '@backstage/plugin-signals/alpha';
+import { portalModule } from './modules/portal';
 
+/**
+ * The portal, on the new frontend system: License Management (its plugin and
+ * its app module, the default export of /alpha), notifications, signals (the
+ * license status and notifications arrive as soon as they change), and the
+ * portal's own sign-in, sidebar and Home page.
+ */
 const app = createApp({
-  apis,
-  components: {
-    SignInPage: props => (
-      <SignInPage {...props} auto providers={['guest']} title="License Management Portal" align="center" />
-    ),
-  },
+  features: [licenseManagement, notifications, signals, portalModule],
 });
 
-const routes = (
-  <FlatRoutes>
-    <Route path="/" element={<Navigate to="home" />} />
-    <Route path="/home" element={<HomePage />} />
-    <Route path="/license-management" element={<LicenseManagementPage />} />
-  </FlatRoutes>
-);
+const root = app.createRoot();
 
-export default app.createRoot(
-  <>
-    <CssBaseline />
-    <AlertDisplay transientTimeoutMs={5000} />
-    <OAuthRequestDialog />
-    <AppRouter>
-      <Root>
-        <LicenseGuard>{routes}</LicenseGuard>
-      </Root>
-    </AppRouter>
-  </>,
-);
+export default function App() {
+  return root;
+}
