@@ -1,11 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type {
   LicenseStatus,
+  LicenseView,
   RecordPage,
+  ReinstateResult,
   UploadResult,
 } from '@backstage-licensing/plugin-license-management-common';
 import { AdminClient, type ClientOptions } from './client';
-import { CliError } from './errors';
+import { CliError, DowngradeRefusedError } from './errors';
 import type { Output } from './output';
 
 async function readInput(file: string): Promise<Buffer> {
@@ -16,16 +18,54 @@ async function readInput(file: string): Promise<Buffer> {
   }
 }
 
-export async function install(opts: ClientOptions, file: string, out: Output) {
+/** Says what to re-run when the backend refused a downgrade that was not acknowledged. */
+async function acknowledgeHint<T>(call: Promise<T>, todo: string): Promise<T> {
+  try {
+    return await call;
+  } catch (e) {
+    if (e instanceof DowngradeRefusedError) {
+      throw new DowngradeRefusedError(e.message, e.consequences, `Re-run with --acknowledge to ${todo} anyway.`);
+    }
+    throw e;
+  }
+}
+
+const acknowledgeQuery = (acknowledge?: boolean) => (acknowledge ? '?acknowledge=true' : '');
+const superseded = (l: LicenseView) => `superseded ${l.type} ${l.item} ${l.id} (no longer in force; reinstate ${l.id} brings it back)`;
+
+/**
+ * `install -f FILE [--acknowledge]`: uploads a license file. An upload that
+ * would downgrade the licenses in force is refused with its consequences
+ * unless acknowledged.
+ */
+export async function install(opts: ClientOptions, file: string, out: Output, acknowledge?: boolean) {
   const bytes = await readInput(file);
   const gzip = bytes.length > 1 && bytes[0] === 0x1f && bytes[1] === 0x8b;
   const client = new AdminClient(opts);
-  const result = await client.json<UploadResult>('POST', '/licenses', {
-    bytes,
-    type: gzip ? 'application/gzip' : 'text/plain',
-  });
+  const result = await acknowledgeHint(
+    client.json<UploadResult>('POST', `/licenses${acknowledgeQuery(acknowledge)}`, {
+      bytes,
+      type: gzip ? 'application/gzip' : 'text/plain',
+    }),
+    'install it',
+  );
   for (const l of result.installed) out.line(`installed ${l.type} ${l.item} ${l.id} (${l.state}, expires ${l.expiresAt.slice(0, 10)})`);
   for (const l of result.unchanged) out.line(`unchanged ${l.type} ${l.item} ${l.id} (already installed)`);
+  for (const l of result.superseded ?? []) out.line(superseded(l));
+}
+
+/** `reinstate ID [--acknowledge]`: brings a superseded license back into force. */
+export async function reinstate(opts: ClientOptions, id: string, out: Output, acknowledge?: boolean) {
+  const result = await acknowledgeHint(
+    new AdminClient(opts).json<ReinstateResult>(
+      'POST',
+      `/licenses/${encodeURIComponent(id)}/reinstate${acknowledgeQuery(acknowledge)}`,
+    ),
+    'reinstate it',
+  );
+  const l = result.reinstated;
+  out.line(`reinstated ${l.type} ${l.item} ${l.id} (${l.state}, expires ${l.expiresAt.slice(0, 10)})`);
+  for (const s of result.superseded) out.line(superseded(s));
 }
 
 export async function reload(opts: ClientOptions, out: Output) {

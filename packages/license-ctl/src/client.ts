@@ -1,4 +1,4 @@
-import { CliError, UsageError } from './errors';
+import { CliError, DowngradeRefusedError, UsageError } from './errors';
 
 export interface ClientOptions {
   url: string;
@@ -46,11 +46,17 @@ export class AdminClient {
     }
     if (!res.ok) {
       let message = `${res.status} ${res.statusText}`;
+      let consequences: unknown;
       try {
-        const data = (await res.json()) as { error?: { message?: string } };
+        const data = (await res.json()) as { error?: { message?: string; consequences?: unknown }; consequences?: unknown };
         if (data?.error?.message) message = data.error.message;
+        consequences = data?.consequences ?? data?.error?.consequences;
       } catch {
         // not a JSON error body
+      }
+      if (res.status === 409 && Array.isArray(consequences) && consequences.length > 0) {
+        // A downgrade that was not acknowledged: the message, then each consequence.
+        throw new DowngradeRefusedError(`${message} (HTTP 409)`, consequences.map(c => String(c)));
       }
       const hint = res.status === 401 ? ' Check --token / LICENSE_CTL_TOKEN.' : '';
       throw new CliError(`${message} (HTTP ${res.status}).${hint}`);

@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import * as admin from './admin';
-import { UsageError } from './errors';
+import { DowngradeRefusedError, UsageError } from './errors';
 import { stdout, type Output } from './output';
 import * as vendor from './vendor';
 
@@ -39,7 +39,16 @@ function buildProgram(out: Output, errors: { write(s: string): void }) {
 
   conn(program.command('install').description('upload a license file (.txt, .lic, .tar.gz)'))
     .requiredOption('-f, --file <file>', 'license file')
-    .action((o: Conn & { file: string }) => admin.install(o, o.file, out));
+    .option('--acknowledge', 'install even if it downgrades the licenses in force (fewer features, a quota below use)')
+    .action((o: Conn & { file: string; acknowledge?: boolean }) => admin.install(o, o.file, out, o.acknowledge));
+  conn(
+    program
+      .command('reinstate')
+      .description('bring a superseded license back into force (it becomes the newest upload of its slot)')
+      .argument('<id>', 'license id'),
+  )
+    .option('--acknowledge', 'reinstate even if it downgrades the licenses in force')
+    .action((id: string, o: Conn & { acknowledge?: boolean }) => admin.reinstate(o, id, out, o.acknowledge));
   conn(program.command('reload').description('re-read licenses and recompute status')).action((o: Conn) =>
     admin.reload(o, out),
   );
@@ -71,7 +80,16 @@ function buildProgram(out: Output, errors: { write(s: string): void }) {
     .addOption(new Option('--method <method>', 'licensing method').choices(['request-key', 'usb-key']))
     .addOption(new Option('--state <state>', 'license state').choices(['valid', 'superseded', 'pending', 'expired', 'tampered']))
     .addOption(
-      new Option('--action <action>', 'what happened').choices(['upload', 'replace', 'delete', 'expire', 'reload', 'lease', 'clock']),
+      new Option('--action <action>', 'what happened').choices([
+        'upload',
+        'replace',
+        'delete',
+        'expire',
+        'reload',
+        'lease',
+        'reinstate',
+        'clock',
+      ]),
     )
     .action((o: Conn & admin.RecordOptions) => admin.records(o, o, out));
 
@@ -127,6 +145,11 @@ export async function run(
     if (e instanceof UsageError) {
       err.write(`license-ctl: ${oneLine(e.message)}\n`);
       return 2;
+    }
+    if (e instanceof DowngradeRefusedError) {
+      // The error line, then each consequence and what to re-run.
+      err.write(`license-ctl: ${oneLine(e.message)}\n${e.details.map(d => `${d}\n`).join('')}`);
+      return 1;
     }
     err.write(`license-ctl: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
     return 1;

@@ -11,6 +11,7 @@ export * from './types';
 export * from './claims';
 export * from './limits';
 export * from './evaluate';
+export * from './downgrade';
 export * from './check';
 export * from './constants';
 export * from './notices';

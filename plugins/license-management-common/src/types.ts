@@ -120,6 +120,8 @@ export type RecordAction =
   | 'expire'
   | 'reload'
   | 'lease'
+  /** A superseded license brought back into force by an admin (POST /licenses/:id/reinstate). */
+  | 'reinstate'
   /** The clock: a jump seen by a replica, or an admin acknowledging a clock fault. */
   | 'clock';
 
@@ -148,4 +150,30 @@ export interface RecordPage {
 export interface UploadResult {
   installed: LicenseView[];
   unchanged: LicenseView[];
+  /** Licenses that were in force and that this upload superseded (state `superseded`). */
+  superseded: LicenseView[];
+}
+
+/** The answer of `POST /licenses/:id/reinstate`. */
+export interface ReinstateResult {
+  /** The license, back in force. */
+  reinstated: LicenseView;
+  /** Licenses that were in force in its slot and are superseded now. */
+  superseded: LicenseView[];
+}
+
+/**
+ * The 409 body of an upload or a reinstatement that would downgrade the
+ * licenses in force and was not acknowledged (`?acknowledge=true`). It is
+ * Backstage's standard error body (`error`, `request`, `response`) with
+ * `message` and `consequences` also at the top level; `error.consequences`
+ * holds the same list.
+ */
+export interface DowngradeRefusalBody {
+  message: string;
+  /** Each one sentence: features that would be lost, quotas that use would exceed. */
+  consequences: string[];
+  error: { name: 'ConflictError'; message: string; consequences: string[] };
+  request?: { method: string; url: string };
+  response: { statusCode: 409 };
 }

@@ -6,11 +6,13 @@
  *
  * @packageDocumentation
  */
-export { licenseManagementApiRef, LicenseManagementClient } from './api';
+export { licenseManagementApiRef, LicenseManagementClient, refusedDowngrade } from './api';
 export type {
   LicenseManagementApi,
   LicenseManagementClientOptions,
   RecordQuery,
+  RefusedDowngrade,
+  ReinstateOptions,
   RequestKeyFile,
   UploadOptions,
   UploadProgress,

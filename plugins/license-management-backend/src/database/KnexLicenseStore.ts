@@ -136,6 +136,22 @@ export class KnexLicenseStore implements LicenseStore {
     });
   }
 
+  async reinstateLicense(id: string, expectedSeq: number, at: number, actor: string, records: NewRecord[]): Promise<boolean> {
+    return this.db.transaction(async tx => {
+      const row = await tx('license_licenses').where({ id, seq: expectedSeq }).whereNull('deleted_at').first();
+      if (!row) return false;
+      // The upload order is the row's seq: the row goes back in as the newest
+      // one, every other column as it was (the token is unchanged).
+      const n = await tx('license_licenses').where({ id, seq: expectedSeq }).whereNull('deleted_at').delete();
+      if (n === 0) return false;
+      const { seq: _seq, ...columns } = row;
+      await tx('license_licenses').insert({ ...columns, uploaded_at: at, uploaded_by: actor });
+      await insertRecords(tx, records);
+      await bumpRevision(tx);
+      return true;
+    });
+  }
+
   async appendRecords(records: NewRecord[]): Promise<void> {
     await this.db.transaction(tx => insertRecords(tx, records));
   }

@@ -93,6 +93,13 @@ export interface LicenseStore {
   installLicenses(licenses: NewLicense[], records: NewRecord[], options?: { replace?: readonly string[] }): Promise<void>;
   /** Marks a license deleted and appends records; false when it was not installed. */
   deleteLicense(id: string, at: number, actor: string, records: NewRecord[]): Promise<boolean>;
+  /**
+   * Makes an installed license the newest upload (a new upload order, upload
+   * time `at` by `actor`) and appends records, in one transaction. False, with
+   * nothing changed, when the license is not installed with upload order
+   * `expectedSeq` any more (deleted, or moved by another request).
+   */
+  reinstateLicense(id: string, expectedSeq: number, at: number, actor: string, records: NewRecord[]): Promise<boolean>;
   /** Appends records (for events that change no license). */
   appendRecords(records: NewRecord[]): Promise<void>;
   /**

@@ -17,6 +17,7 @@ import express, { type Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { LicenseManager } from '../service/LicenseManager';
+import { acknowledged, downgradeRefusalHandler } from './acknowledge';
 import { actorOf, createGuard } from './auth';
 import { JSON_LIMIT, readJson } from './readJson';
 import { readUpload } from './readUpload';
@@ -58,7 +59,7 @@ const recordsQuery = z
     item: z.string().min(1).max(64).optional(),
     method: z.enum(['request-key', 'usb-key']).optional(),
     state: z.enum(['valid', 'superseded', 'pending', 'expired', 'tampered']).optional(),
-    action: z.enum(['upload', 'replace', 'delete', 'expire', 'reload', 'lease', 'clock']).optional(),
+    action: z.enum(['upload', 'replace', 'delete', 'expire', 'reload', 'lease', 'reinstate', 'clock']).optional(),
     licenseId: z.string().min(1).max(128).optional(),
     q: z.string().min(1).max(100).optional(),
   })
@@ -118,15 +119,39 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.post('/licenses', async (req: Request, res) => {
     const credentials = await guard.require(req, licenseCreatePermission);
+    const acknowledge = acknowledged(req);
     const bytes = await readUpload(req);
     const result = await audited(
       req,
       'license-upload',
       'medium',
-      () => manager.upload(bytes, actorOf(credentials)),
-      r => ({ installed: r.installed.map(l => l.id), unchanged: r.unchanged.map(l => l.id) }),
+      () => manager.upload(bytes, actorOf(credentials), { acknowledge }),
+      r => ({
+        installed: r.installed.map(l => l.id),
+        unchanged: r.unchanged.map(l => l.id),
+        superseded: r.superseded.map(l => l.id),
+        acknowledged: String(acknowledge),
+      }),
     );
     res.status(result.installed.length > 0 ? 201 : 200).json(result);
+  });
+
+  // A superseded license back in force (PRODUCT.md §2.1); a downgrade needs ?acknowledge=true.
+  router.post('/licenses/:id/reinstate', async (req, res) => {
+    const credentials = await guard.require(req, licenseCreatePermission);
+    const acknowledge = acknowledged(req);
+    const result = await audited(
+      req,
+      'license-reinstate',
+      'high',
+      () => manager.reinstate(req.params.id, actorOf(credentials), { acknowledge }),
+      r => ({
+        licenseId: r.reinstated.id,
+        superseded: r.superseded.map(l => l.id),
+        acknowledged: String(acknowledge),
+      }),
+    );
+    res.json(result);
   });
 
   router.delete('/licenses/:id', async (req, res) => {
@@ -190,5 +215,6 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.status(204).end();
   });
 
+  router.use(downgradeRefusalHandler());
   return router;
 }

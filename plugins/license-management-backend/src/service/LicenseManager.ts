@@ -5,16 +5,19 @@ import {
 } from '@backstage/errors';
 import {
   checkRequestProblem,
+  consequencesOfChange,
   decideFeature,
   decideQuota,
   evaluateLicenses,
   type CheckRequest,
   type CheckResult,
   type Evaluation,
+  type EvaluationInput,
   type LicenseCatalog,
   type LicenseStatus,
   type LicenseView,
   type RecordPage,
+  type ReinstateResult,
   type UploadResult,
 } from '@backstage-licensing/plugin-license-management-common';
 import {
@@ -32,9 +35,12 @@ import type {
   StoredLicense,
 } from '../database/LicenseStore';
 import { assertNoDemoVendorKeyInProduction } from './demoVendorKey';
+import { refuseUnacknowledged } from './downgrade';
 import { describeDuration, HighWaterMark } from './highWater';
 import { trustedIdentity } from './identity';
+import { planReinstatement } from './reinstate';
 import { type TamperedRow, VerifiedTokens, verifyStoredLicenses } from './storedLicenses';
+import { recordOf, replaceRecords, supersessions } from './supersession';
 import { planUpload } from './upload';
 import { licenseView, quotaViews } from './views';
 
@@ -65,6 +71,12 @@ export interface LicenseManagerOptions {
 
 /** Who did something, for the records. */
 export type Actor = string;
+
+/** A change that may downgrade the licenses in force (PRODUCT.md §2.1). */
+export interface ChangeOptions {
+  /** The admin accepts the consequences (`?acknowledge=true`); otherwise they are a 409. */
+  acknowledge?: boolean;
+}
 
 /** The answer to an acknowledged clock fault. Times are ISO-8601. */
 export interface ClockAcknowledgement {
@@ -300,7 +312,11 @@ export class LicenseManager implements LocalLicenseEngine {
   }
 
   private evaluateAt(now: number, licenses: readonly StoredLicense[], tampered: readonly TamperedRow[]): Evaluation {
-    return evaluateLicenses({
+    return evaluateLicenses(this.evaluationInput(now, licenses, tampered));
+  }
+
+  private evaluationInput(now: number, licenses: readonly StoredLicense[], tampered: readonly TamperedRow[]): EvaluationInput {
+    return {
       licenses,
       tampered,
       catalog: this.options.catalog,
@@ -309,7 +325,7 @@ export class LicenseManager implements LocalLicenseEngine {
       expiryWarningDays: this.options.expiryWarningDays,
       highWaterMark: this.highWater,
       rollbackToleranceMs: this.options.rollbackToleranceMs,
-    });
+    };
   }
 
   /** May a feature be used (for `amount` more units of `metric`)? No I/O, no crypto. */
@@ -367,8 +383,12 @@ export class LicenseManager implements LocalLicenseEngine {
     };
   }
 
-  /** Installs the licenses of an uploaded file, all or nothing. */
-  async upload(bytes: Uint8Array, actor: Actor): Promise<UploadResult> {
+  /**
+   * Installs the licenses of an uploaded file, all or nothing. An upload that
+   * would downgrade the licenses in force is refused (DowngradeRefusedError,
+   * 409) unless acknowledged.
+   */
+  async upload(bytes: Uint8Array, actor: Actor, options: ChangeOptions = {}): Promise<UploadResult> {
     const now = this.clock();
     const { store, catalog } = this.options;
     const tampered = new Set(this.tampered.map(t => t.id));
@@ -382,6 +402,7 @@ export class LicenseManager implements LocalLicenseEngine {
       tampered,
       lookup: ids => store.getLicenses(ids),
     });
+    let superseded: string[] = [];
     if (plan.install.length > 0) {
       const installed = plan.install.map(v => ({
         ...v.license,
@@ -391,11 +412,19 @@ export class LicenseManager implements LocalLicenseEngine {
       }));
       // Judge the result before writing, to record each license's new state.
       const maxSeq = [...this.licenses, ...this.tampered.map(t => t.row)].reduce((m, l) => Math.max(m, l.uploadSeq), 0);
-      const after = this.evaluateAt(
-        now,
-        [...this.licenses, ...installed.map((l, i) => ({ ...l, uploadSeq: maxSeq + 1 + i }))],
-        this.tampered.filter(t => !plan.restore.includes(t.id)),
+      const afterLicenses = [...this.licenses, ...installed.map((l, i) => ({ ...l, uploadSeq: maxSeq + 1 + i }))];
+      const afterTampered = this.tampered.filter(t => !plan.restore.includes(t.id));
+      refuseUnacknowledged(
+        consequencesOfChange(this.evaluationInput(now, this.licenses, this.tampered), {
+          licenses: afterLicenses,
+          tampered: afterTampered,
+          // A license of the upload that starts later takes its slot then.
+          startsAt: installed.flatMap(l => (l.notBefore !== undefined ? [l.notBefore] : [])),
+        }),
+        !!options.acknowledge,
+        'upload',
       );
+      const after = this.evaluateAt(now, afterLicenses, afterTampered);
       const before = this.evaluation();
       const records: NewRecord[] = installed.map(l => ({
         time: now,
@@ -407,19 +436,9 @@ export class LicenseManager implements LocalLicenseEngine {
           ? { detail: 'restored from its signed token: the stored row did not match it' }
           : {}),
       }));
-      for (const l of this.licenses) {
-        if (before.states.get(l.id) === 'valid' && after.states.get(l.id) === 'superseded') {
-          const by = installed.find(n => n.type === l.type && n.item === l.item && after.states.get(n.id) === 'valid');
-          records.push({
-            time: now,
-            action: 'replace',
-            ...recordOf(l),
-            state: 'superseded',
-            actor,
-            detail: by ? `replaced by ${by.id}` : undefined,
-          });
-        }
-      }
+      const replaced = supersessions(this.licenses, before, after);
+      records.push(...replaceRecords(replaced, now, actor));
+      superseded = replaced.map(r => r.license.id);
       try {
         await store.installLicenses(installed, records, { replace: plan.restore });
       } catch (e) {
@@ -436,6 +455,48 @@ export class LicenseManager implements LocalLicenseEngine {
     return {
       installed: views(plan.install.map(v => v.license.id)),
       unchanged: views(plan.unchanged),
+      superseded: views(superseded),
+    };
+  }
+
+  /**
+   * Brings a superseded license back into force: it becomes the newest upload
+   * of its slot (recorded, with the license it supersedes). Refused
+   * (DowngradeRefusedError, 409) when that would downgrade the licenses in
+   * force, unless acknowledged.
+   */
+  async reinstate(id: string, actor: Actor, options: ChangeOptions = {}): Promise<ReinstateResult> {
+    const now = this.clock();
+    const before = this.evaluation();
+    const plan = planReinstatement(id, { licenses: this.licenses, tampered: this.tampered, current: before });
+    refuseUnacknowledged(
+      consequencesOfChange(this.evaluationInput(now, this.licenses, this.tampered), { licenses: plan.licenses }),
+      !!options.acknowledge,
+      'reinstatement',
+    );
+    const after = this.evaluateAt(now, plan.licenses, this.tampered);
+    const replaced = supersessions(this.licenses, before, after);
+    const reinstated = await this.options.store.reinstateLicense(id, plan.license.uploadSeq, now, actor, [
+      {
+        time: now,
+        action: 'reinstate',
+        ...recordOf(plan.license),
+        state: after.states.get(id),
+        actor,
+        detail: replaced.length ? `back in force; supersedes ${replaced.map(r => r.license.id).join(', ')}` : 'back in force',
+      },
+      ...replaceRecords(replaced, now, actor),
+    ]);
+    await this.reloadSnapshot();
+    if (!reinstated) {
+      throw new ConflictError(
+        `License '${id}' was changed by another request (deleted, reinstated or replaced) while it was being reinstated. List licenses with GET /licenses and try again.`,
+      );
+    }
+    const all = this.listLicenses();
+    return {
+      reinstated: all.find(v => v.id === id)!,
+      superseded: replaced.map(r => all.find(v => v.id === r.license.id)!).filter(Boolean),
     };
   }
 
@@ -567,16 +628,4 @@ export class LicenseManager implements LocalLicenseEngine {
   records(query: RecordQuery): Promise<RecordPage> {
     return this.options.store.listRecords(query);
   }
-}
-
-function recordOf(l: Omit<StoredLicense, 'uploadSeq'>) {
-  return {
-    licenseId: l.id,
-    type: l.type,
-    item: l.item,
-    method: l.method,
-    quota: l.quota,
-    issuedAt: l.issuedAt,
-    expiresAt: l.expiresAt,
-  };
 }

@@ -9,6 +9,7 @@ import type {
   LicenseView,
   RecordAction,
   RecordPage,
+  ReinstateResult,
   UploadResult,
 } from '@backstage-licensing/plugin-license-management-common';
 
@@ -37,6 +38,17 @@ export interface UploadOptions {
   /** Called as the file is sent. */
   onProgress?: (progress: UploadProgress) => void;
   signal?: AbortSignal;
+  /**
+   * Install even if the upload downgrades the licenses in force (fewer
+   * features, a quota below its use). Without it such an upload is refused
+   * with a 409 whose consequences `refusedDowngrade` reads.
+   */
+  acknowledge?: boolean;
+}
+
+export interface ReinstateOptions {
+  /** Reinstate even if it downgrades the licenses in force (see UploadOptions.acknowledge). */
+  acknowledge?: boolean;
 }
 
 /** The request key file, ready to save. */
@@ -58,6 +70,11 @@ export interface LicenseManagementApi {
   uploadLicense(file: Blob, options?: UploadOptions): Promise<UploadResult>;
   /** Deletes a Plus license (Base and USB-key licenses cannot be deleted). */
   deleteLicense(id: string): Promise<void>;
+  /**
+   * Brings a superseded license back into force (it becomes the newest
+   * upload of its slot). A downgrade is refused (409) unless acknowledged.
+   */
+  reinstateLicense(id: string, options?: ReinstateOptions): Promise<ReinstateResult>;
   /** Re-reads licenses and the USB key, and recomputes the status. */
   reload(): Promise<LicenseStatus>;
   getKeyId(): Promise<string>;

@@ -10,11 +10,13 @@ import type {
   LicenseStatus,
   LicenseView,
   RecordPage,
+  ReinstateResult,
   UploadResult,
 } from '@backstage-licensing/plugin-license-management-common';
 import type {
   LicenseManagementApi,
   RecordQuery,
+  ReinstateOptions,
   RequestKeyFile,
   UploadOptions,
 } from './LicenseManagementApi';
@@ -63,7 +65,7 @@ export class LicenseManagementClient implements LicenseManagementApi {
   }
 
   async uploadLicense(file: Blob, options: UploadOptions = {}): Promise<UploadResult> {
-    const url = `${await this.baseUrl()}/licenses`;
+    const url = `${await this.baseUrl()}/licenses${options.acknowledge ? '?acknowledge=true' : ''}`;
     // The raw file as the body; the server tells text from .tar.gz by content.
     const body = new Uint8Array(await readBlob(file));
     const contentType = body[0] === 0x1f && body[1] === 0x8b ? 'application/gzip' : 'text/plain';
@@ -93,6 +95,12 @@ export class LicenseManagementClient implements LicenseManagementApi {
 
   async deleteLicense(id: string): Promise<void> {
     await this.request(`/licenses/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  }
+
+  reinstateLicense(id: string, options: ReinstateOptions = {}): Promise<ReinstateResult> {
+    return this.json(`/licenses/${encodeURIComponent(id)}/reinstate${options.acknowledge ? '?acknowledge=true' : ''}`, {
+      method: 'POST',
+    });
   }
 
   reload(): Promise<LicenseStatus> {

@@ -1,5 +1,6 @@
 import { InfoCard } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, useTheme, type Theme } from '@material-ui/core/styles';
@@ -9,6 +10,8 @@ import { daysLeft, formatDate, stateLabel, typeLabel } from '../../lib/format';
 import { timelineScale } from './timelineScale';
 
 const LABEL_WIDTH = 230;
+/** The column of row actions (Reinstate), when there is one. */
+const ACTIONS_WIDTH = 96;
 
 const useStyles = makeStyles(theme => ({
   row: { display: 'flex', alignItems: 'center', height: 30 },
@@ -21,6 +24,7 @@ const useStyles = makeStyles(theme => ({
     whiteSpace: 'nowrap',
   },
   track: { position: 'relative', flexGrow: 1, height: '100%' },
+  actions: { width: ACTIONS_WIDTH, flexShrink: 0, textAlign: 'right' },
   bar: {
     position: 'absolute',
     top: 7,
@@ -76,10 +80,15 @@ export interface ExpiryTimelineProps {
   warningDays?: number;
   /** For tests: the time of "today". */
   now?: number;
+  /**
+   * Offers Reinstate on superseded licenses (to license admins: the upload
+   * permission, license.create); called with the license to reinstate.
+   */
+  onReinstate?: (license: LicenseView) => void;
 }
 
 /** When each Base and Plus license starts and ends, against today. */
-export function ExpiryTimeline({ licenses, warningDays = 15, now = Date.now() }: ExpiryTimelineProps) {
+export function ExpiryTimeline({ licenses, warningDays = 15, now = Date.now(), onReinstate }: ExpiryTimelineProps) {
   const classes = useStyles();
   const ordered = [...licenses].sort(
     (a, b) =>
@@ -125,10 +134,25 @@ export function ExpiryTimeline({ licenses, warningDays = 15, now = Date.now() }:
                     {i === 0 && <span className={classes.todayLabel}>Today</span>}
                   </span>
                 </div>
+                {onReinstate && (
+                  <div className={classes.actions}>
+                    {l.state === 'superseded' && (
+                      <Button
+                        size="small"
+                        color="primary"
+                        aria-label={`Reinstate ${l.title} (${typeLabel(l.type)}, ${l.id})`}
+                        title="Bring it back into force: it becomes the newest upload of its slot"
+                        onClick={() => onReinstate(l)}
+                      >
+                        Reinstate
+                      </Button>
+                    )}
+                  </div>
+                )}
               </div>
             );
           })}
-          <div className={classes.axis} aria-hidden>
+          <div className={classes.axis} style={onReinstate ? { marginRight: ACTIONS_WIDTH } : undefined} aria-hidden>
             {scale.ticks.map(t => (
               <span key={t} className={classes.tick} style={{ left: `${scale.percent(t)}%` }}>
                 {new Date(t).toLocaleDateString(undefined, { month: 'short', year: 'numeric' })}

@@ -9,6 +9,7 @@ import {
   licenseCreatePermission,
   licenseDeletePermission,
   requestKeyReadPermission,
+  type LicenseView,
 } from '@backstage-licensing/plugin-license-management-common';
 import React, { useCallback, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -20,6 +21,7 @@ import { LicenseSummaryCard } from '../LicenseSummaryCard';
 import { PlusLicensesTable } from '../PlusLicensesTable';
 import { ProblemPanel } from '../ProblemPanel';
 import { QuotaCard } from '../QuotaCard';
+import { ReinstateLicenseDialog } from '../ReinstateLicenseDialog';
 import { RequestKeyButton } from '../RequestKeyButton';
 import { UploadLicenseDialog } from '../UploadLicenseDialog';
 import { UsbKeyCard } from '../UsbKeyCard';
@@ -30,6 +32,7 @@ export function LicenseOverview() {
   const { status, error, revision, refresh } = useLicenseStatus();
   const licenses = useAsyncRetry(() => api.listLicenses(), [api, revision]);
   const [uploadOpen, setUploadOpen] = useState(false);
+  const [toReinstate, setToReinstate] = useState<LicenseView>();
   const canUpload = usePermission({ permission: licenseCreatePermission }).allowed;
   const canDelete = usePermission({ permission: licenseDeletePermission }).allowed;
   const canRequestKey = usePermission({ permission: requestKeyReadPermission }).allowed;
@@ -56,6 +59,8 @@ export function LicenseOverview() {
     </Button>
   );
   const all = licenses.value ?? [];
+  // Reinstating a superseded license is an upload's kind of change: license.create.
+  const onReinstate = canUpload ? setToReinstate : undefined;
   const listing = licenses.loading && !licenses.value;
 
   return (
@@ -100,11 +105,16 @@ export function LicenseOverview() {
             <ProblemPanel title="The installed licenses could not be listed" error={licenses.error} onRetry={licenses.retry} />
           )}
           {!licenses.error && listing && <Progress />}
-          {!licenses.error && !listing && <ExpiryTimeline licenses={all} />}
+          {!licenses.error && !listing && <ExpiryTimeline licenses={all} onReinstate={onReinstate} />}
         </Grid>
         <Grid item xs={12}>
           {!listing && (
-            <PlusLicensesTable licenses={all.filter(l => l.type === 'plus')} canDelete={canDelete} onDeleted={reloadAll} />
+            <PlusLicensesTable
+              licenses={all.filter(l => l.type === 'plus')}
+              canDelete={canDelete}
+              onDeleted={reloadAll}
+              onReinstate={onReinstate}
+            />
           )}
         </Grid>
         <Grid item xs={12} md={6}>
@@ -122,6 +132,14 @@ export function LicenseOverview() {
         onClose={() => setUploadOpen(false)}
         onUploaded={reloadAll}
         server={status.server}
+      />
+      <ReinstateLicenseDialog
+        license={toReinstate}
+        onClose={() => setToReinstate(undefined)}
+        onReinstated={() => {
+          setToReinstate(undefined);
+          reloadAll();
+        }}
       />
     </>
   );

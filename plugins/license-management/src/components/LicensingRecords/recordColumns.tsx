@@ -22,6 +22,7 @@ export const ACTION_LABELS: Record<RecordAction, string> = {
   expire: 'Expired',
   reload: 'Reloaded',
   lease: 'Leased',
+  reinstate: 'Reinstated',
   clock: 'Clock',
 };
 

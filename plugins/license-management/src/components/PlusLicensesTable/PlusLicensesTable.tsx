@@ -1,4 +1,5 @@
 import { Table, type TableColumn } from '@backstage/core-components';
+import Button from '@material-ui/core/Button';
 import IconButton from '@material-ui/core/IconButton';
 import Tooltip from '@material-ui/core/Tooltip';
 import DeleteIcon from '@material-ui/icons/Delete';
@@ -15,12 +16,17 @@ export interface PlusLicensesTableProps {
   canDelete: boolean;
   onDeleted: (license: LicenseView) => void;
   warningDays?: number;
+  /**
+   * Offers Reinstate for superseded licenses (to license admins: the upload
+   * permission, license.create); called with the license to reinstate.
+   */
+  onReinstate?: (license: LicenseView) => void;
 }
 
 const stateOrder = { valid: 0, pending: 1, superseded: 2, expired: 3, tampered: 4 } as const;
 
-/** Plus licenses: module, state, quota, method, issued, expires; delete for admins. */
-export function PlusLicensesTable({ licenses, canDelete, onDeleted, warningDays = 15 }: PlusLicensesTableProps) {
+/** Plus licenses: module, state, quota, method, issued, expires; delete and reinstate for admins. */
+export function PlusLicensesTable({ licenses, canDelete, onDeleted, warningDays = 15, onReinstate }: PlusLicensesTableProps) {
   const [toDelete, setToDelete] = useState<LicenseView>();
   const rows = licenses.map(l => ({ ...l })).sort(
     (a, b) => a.title.localeCompare(b.title) || stateOrder[a.state] - stateOrder[b.state],
@@ -40,27 +46,39 @@ export function PlusLicensesTable({ licenses, canDelete, onDeleted, warningDays 
     { title: 'Issued', render: l => formatDateTime(l.issuedAt) },
     { title: 'Expires', render: l => formatDateTime(l.expiresAt) },
   ];
-  if (canDelete) {
+  const deleteAction = (l: LicenseView) => {
+    if (l.method === 'usb-key') {
+      return (
+        <Tooltip title="Licenses from a USB key cannot be deleted">
+          <span>—</span>
+        </Tooltip>
+      );
+    }
+    if (!l.deletable) return null;
+    return (
+      <Tooltip title={`Delete ${l.title}`}>
+        <IconButton aria-label={`Delete ${l.title} (${l.id})`} size="small" onClick={() => setToDelete(l)}>
+          <DeleteIcon fontSize="small" />
+        </IconButton>
+      </Tooltip>
+    );
+  };
+  if (canDelete || onReinstate) {
     columns.push({
       title: 'Actions',
       align: 'right',
-      render: l => {
-        if (l.method === 'usb-key') {
-          return (
-            <Tooltip title="Licenses from a USB key cannot be deleted">
-              <span>—</span>
+      render: l => (
+        <>
+          {onReinstate && l.state === 'superseded' && (
+            <Tooltip title={`Bring ${l.title} (${l.id}) back into force`}>
+              <Button size="small" color="primary" aria-label={`Reinstate ${l.title} (${l.id})`} onClick={() => onReinstate(l)}>
+                Reinstate
+              </Button>
             </Tooltip>
-          );
-        }
-        if (!l.deletable) return null;
-        return (
-          <Tooltip title={`Delete ${l.title}`}>
-            <IconButton aria-label={`Delete ${l.title} (${l.id})`} size="small" onClick={() => setToDelete(l)}>
-              <DeleteIcon fontSize="small" />
-            </IconButton>
-          </Tooltip>
-        );
-      },
+          )}
+          {canDelete && deleteAction(l)}
+        </>
+      ),
     });
   }
 

@@ -19,8 +19,13 @@ import type {
   UploadResult,
 } from '@backstage-licensing/plugin-license-management-common';
 import React, { useRef, useState } from 'react';
-import { licenseManagementApiRef } from '@backstage-licensing/plugin-license-management-react';
+import {
+  licenseManagementApiRef,
+  refusedDowngrade,
+  type RefusedDowngrade,
+} from '@backstage-licensing/plugin-license-management-react';
 import { formatBytes } from '../../lib/format';
+import { DowngradeConsequences } from '../DowngradeConsequences';
 import { LICENSE_FILE_ACCEPT, checkLicenseFile } from './checkLicenseFile';
 import { UploadFailure, UploadOutcome } from './UploadOutcome';
 
@@ -29,6 +34,8 @@ type Phase =
   | { name: 'uploading'; percent: number }
   | { name: 'verifying' }
   | { name: 'done'; result: UploadResult }
+  /** The server refused a downgrade: its consequences, and the question whether to install anyway. */
+  | { name: 'confirm'; refusal: RefusedDowngrade }
   | { name: 'failed'; error: unknown };
 
 export interface UploadLicenseDialogProps {
@@ -68,12 +75,14 @@ export function UploadLicenseDialog({ open, onClose, onUploaded, server }: Uploa
     setFile(picked);
     setFileProblem(picked ? checkLicenseFile(picked) : undefined);
   };
-  const upload = async () => {
+  /** Sends the file; `acknowledge` accepts the consequences of a downgrade the server listed. */
+  const upload = async (acknowledge = false) => {
     if (!file) return;
     abort.current = new AbortController();
     setPhase({ name: 'uploading', percent: 0 });
     try {
       const result = await api.uploadLicense(file, {
+        ...(acknowledge ? { acknowledge: true } : {}),
         signal: abort.current.signal,
         onProgress: ({ loaded, total }) => {
           if (loaded >= total) setPhase({ name: 'verifying' });
@@ -83,7 +92,9 @@ export function UploadLicenseDialog({ open, onClose, onUploaded, server }: Uploa
       setPhase({ name: 'done', result });
       onUploaded(result);
     } catch (error) {
-      if ((error as Error)?.name !== 'AbortError') setPhase({ name: 'failed', error });
+      if ((error as Error)?.name === 'AbortError') return;
+      const refusal = refusedDowngrade(error);
+      setPhase(refusal ? { name: 'confirm', refusal } : { name: 'failed', error });
     }
   };
 
@@ -159,12 +170,18 @@ export function UploadLicenseDialog({ open, onClose, onUploaded, server }: Uploa
           </Box>
         )}
         {phase.name === 'done' && <UploadOutcome result={phase.result} />}
+        {phase.name === 'confirm' && <DowngradeConsequences refusal={phase.refusal} question="Install anyway?" />}
         {phase.name === 'failed' && <UploadFailure error={phase.error} />}
       </DialogContent>
       <DialogActions>
         <Button onClick={close}>{phase.name === 'done' ? 'Close' : 'Cancel'}</Button>
-        {method === 'local' && phase.name !== 'done' && (
-          <Button color="primary" variant="contained" onClick={upload} disabled={!file || !!fileProblem || busy}>
+        {method === 'local' && phase.name === 'confirm' && (
+          <Button color="secondary" variant="contained" onClick={() => upload(true)}>
+            Install anyway
+          </Button>
+        )}
+        {method === 'local' && phase.name !== 'done' && phase.name !== 'confirm' && (
+          <Button color="primary" variant="contained" onClick={() => upload()} disabled={!file || !!fileProblem || busy}>
             Upload
           </Button>
         )}

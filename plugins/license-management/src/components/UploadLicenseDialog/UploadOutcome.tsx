@@ -8,13 +8,22 @@ import { typeLabel } from '../../lib/format';
 const listOf = (licenses: UploadResult['installed']) =>
   licenses.map(l => `${l.title} (${typeLabel(l.type)})`).join(', ');
 
-/** What an upload installed, and what was already there. */
+/** What an upload installed, what was already there, and what it superseded. */
 export function UploadOutcome({ result }: { result: UploadResult }) {
+  // A server that predates `superseded` sends none.
+  const superseded = result.superseded ?? [];
   return (
     <Alert severity="success" style={{ marginTop: 16 }} role="status">
       <AlertTitle>{result.installed.length > 0 ? 'License installed' : 'Nothing new in this file'}</AlertTitle>
       {result.installed.length > 0 && <div>Installed: {listOf(result.installed)}.</div>}
       {result.unchanged.length > 0 && <div>Already installed, unchanged: {listOf(result.unchanged)}.</div>}
+      {superseded.length > 0 && (
+        <div>
+          {`Superseded, no longer in force: ${listOf(superseded)}. ${
+            superseded.length > 1 ? 'They stay installed; a license admin can reinstate them' : 'It stays installed; a license admin can reinstate it'
+          } from the expiry timeline.`}
+        </div>
+      )}
     </Alert>
   );
 }

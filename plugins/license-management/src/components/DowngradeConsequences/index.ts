@@ -1,0 +1,2 @@
+export { DowngradeConsequences } from './DowngradeConsequences';
+export type { DowngradeConsequencesProps } from './DowngradeConsequences';

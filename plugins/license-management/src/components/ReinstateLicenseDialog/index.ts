@@ -1,0 +1,2 @@
+export { ReinstateLicenseDialog } from './ReinstateLicenseDialog';
+export type { ReinstateLicenseDialogProps } from './ReinstateLicenseDialog';
