@@ -5,7 +5,8 @@
  * work there.
  *
  *   1. builds (`npm run tsc`, `npm run build:published`; skip with --no-build)
- *      and packs every published package into a temporary directory;
+ *      and packs every published package (`npm pack`, with its prepack and
+ *      postpack scripts) from a copy, into a temporary directory;
  *   2. creates a throwaway Backstage app under /tmp, outside the workspace: a
  *      root with the packed license-ctl, packages/backend (createBackend with
  *      the License Management backend, the permission backend and the policy
@@ -23,9 +24,9 @@
  * Exits non-zero on the first failure; every wait is bounded.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PUBLISHED } from './packages.mjs';
 
@@ -128,30 +129,29 @@ function packedPackageJson(tgz) {
 // ---------------------------------------------------------------- 1. build and pack
 
 /**
- * `npm pack` runs `backstage-cli package prepack`, which rewrites
- * package.json in place (entry points into dist) until `postpack` restores
- * it. If that goes wrong the working tree must not keep the rewritten file.
+ * A copy of the repository's shape to pack in: the root package.json (its
+ * workspaces mark the root for backstage-cli), tsconfig.json and a link to
+ * node_modules. `npm pack` runs `backstage-cli package prepack`, which
+ * rewrites package.json (entry points into dist/) until `postpack` puts it
+ * back; in the copy, the shared working tree is never touched.
  */
-function packOne(dir, dest) {
-  const pkgDir = resolve(ROOT, dir);
-  const pkgFile = join(pkgDir, 'package.json');
-  const backup = join(pkgDir, 'package.json-prepack');
-  const original = readFileSync(pkgFile, 'utf8');
-  let r;
-  try {
-    r = spawnSync('npm', ['pack', '--json', '--pack-destination', dest], {
-      cwd: pkgDir,
-      encoding: 'utf8',
-      timeout: COMMAND_TIMEOUT_MS * 2,
-    });
-  } finally {
-    if (existsSync(backup)) renameSync(backup, pkgFile);
-    if (readFileSync(pkgFile, 'utf8') !== original) {
-      writeFileSync(pkgFile, original);
-      console.error(`  (restored ${dir}/package.json after packing)`);
-    }
+function stageRepo(stage) {
+  mkdirSync(stage, { recursive: true });
+  copyFileSync(join(ROOT, 'package.json'), join(stage, 'package.json'));
+  copyFileSync(join(ROOT, 'tsconfig.json'), join(stage, 'tsconfig.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'));
+}
+
+/** Copies what npm would pack from the package (its `files`), then packs the copy. */
+function packOne(dir, stage, dest) {
+  const from = resolve(ROOT, dir);
+  const to = join(stage, dir);
+  const listing = run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: from, quiet: true });
+  for (const { path } of JSON.parse(listing.stdout)[0].files) {
+    mkdirSync(dirname(join(to, path)), { recursive: true });
+    copyFileSync(join(from, path), join(to, path)); // keeps the mode: bin stays executable
   }
-  if (r.status !== 0) fail(`npm pack in ${dir}: exit ${r.status ?? r.signal}\n${r.stderr}`);
+  const r = run('npm', ['pack', '--json', '--pack-destination', dest], { cwd: to, quiet: true, timeout: COMMAND_TIMEOUT_MS * 2 });
   const [info] = JSON.parse(r.stdout);
   return { dir, name: info.name, file: join(dest, info.filename), size: info.size, unpacked: info.unpackedSize, entries: info.entryCount };
 }
@@ -357,19 +357,26 @@ async function main() {
   console.log(`install test in ${work}`);
 
   if (BUILD) {
-    await step('type declarations (npm run tsc)', () => run('npm', ['run', '-s', 'tsc'], { timeout: 10 * 60_000 }));
+    // The builds bundle the declarations tsc writes to dist-types/. tsc writes
+    // them despite type errors; those fail `npm run tsc` (a CI step of its
+    // own), not this test.
+    await step('type declarations (npm run tsc)', () => {
+      const r = spawnSync('npm', ['run', '-s', 'tsc'], { cwd: ROOT, stdio: 'inherit', timeout: 10 * 60_000 });
+      if (r.status !== 0) console.warn('  tsc reported errors (above); going on with the declarations it wrote');
+    });
     await step('build the published packages', () => run('node', [join(ROOT, 'test/install/build.mjs')], { timeout: 10 * 60_000 }));
   }
 
-  const packs = await step('pack the published packages', () =>
-    PUBLISHED.map((dir) => {
+  const packs = await step('pack the published packages', () => {
+    stageRepo(join(work, 'stage'));
+    return PUBLISHED.map((dir) => {
       check(existsSync(resolve(ROOT, dir, 'dist')), `${dir} has no dist/: run npm run build:published (or drop --no-build)`);
-      const p = packOne(dir, packDir);
+      const p = packOne(dir, join(work, 'stage'), packDir);
       checkTarball(p);
       console.log(`  ${p.name}: ${(p.size / 1024).toFixed(1)} kB packed, ${(p.unpacked / 1024).toFixed(1)} kB unpacked, ${p.entries} files`);
       return p;
-    }),
-  );
+    });
+  });
 
   await step('npm install into a throwaway Backstage app', () => {
     writeApp(app, packs);
