@@ -74,6 +74,9 @@ describe('hostile uploads are refused with a 4xx that says what to do, and chang
     const res = await h.upload(await h.token({ type: 'plus', item: 'gpu' }, { jti: 'lic\u2066-1' }));
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain("bad claim 'jti'");
+    // The rejected token's id is quoted with the mark escaped, never as the raw character.
+    expect(res.body.error.message).toContain("'lic\\u{2066}-1'");
+    expect(res.body.error.message).not.toContain('\u2066');
     expect(await h.snapshot()).toEqual(before);
   });
 

@@ -1,7 +1,8 @@
 import { ConflictError, InputError } from '@backstage/errors';
-import type {
-  Evaluation,
-  LicenseCatalog,
+import {
+  quotable,
+  type Evaluation,
+  type LicenseCatalog,
 } from '@backstage-licensing/plugin-license-management-common';
 import {
   LicenseFileError,
@@ -132,7 +133,7 @@ export async function planUpload(bytes: Uint8Array, ctx: UploadContext): Promise
 function idOf(token: string): string {
   try {
     const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-    return typeof payload?.jti === 'string' ? `'${payload.jti.slice(0, 128)}' ` : '';
+    return typeof payload?.jti === 'string' ? `'${quotable(payload.jti, 128)}' ` : '';
   } catch {
     return '';
   }
