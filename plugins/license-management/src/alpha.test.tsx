@@ -82,7 +82,7 @@ describe('License Management in the new frontend system', () => {
     const config = mockApis.config({ data: configData(false) });
     const resolved = await resolveAsyncFeatures({ config, features: [features] });
     expect(resolved.features).toEqual([licenseManagementPlugin, licenseManagementAppModule]);
-    expect(licenseManagementPlugin.id).toBe('license-management');
+    expect(licenseManagementPlugin.pluginId).toBe('license-management');
     expect(licenseManagementAppModule.pluginId).toBe('app');
   });
 

@@ -50,6 +50,13 @@ describe('LicenseGate and useLicensedFeature', () => {
     expect(screen.queryByText('GPU dashboard')).not.toBeInTheDocument();
   });
 
+  it('works without the License Management page in the app: it says whom to ask instead of linking', async () => {
+    await renderLicensing(<LicenseGate feature="gpu">GPU dashboard</LicenseGate>, { mountPage: false });
+    expect(await screen.findByText(/GPU Service is not available/)).toBeInTheDocument();
+    expect(screen.getByText(/Ask a portal admin for a license that covers it/)).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'License Management' })).not.toBeInTheDocument();
+  });
+
   it('renders a given fallback instead', async () => {
     await renderLicensing(
       <LicenseGate feature="gpu" fallback={<span>Buy GPU Service</span>}>

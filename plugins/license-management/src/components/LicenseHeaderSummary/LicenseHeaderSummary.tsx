@@ -7,9 +7,15 @@ import { stateLabel } from '../../lib/format';
 export function LicenseHeaderSummary() {
   const { status } = useLicenseStatus();
   if (!status) return null;
+  // A community portal's state says no more than its edition.
+  const parts = [
+    status.editionTitle,
+    status.state === 'community' ? undefined : stateLabel(status.state),
+    `version ${status.productVersion}`,
+  ];
   return (
     <Typography variant="body2" color="textSecondary" component="span" data-testid="license-header-summary">
-      {`${status.editionTitle} · ${stateLabel(status.state)} · version ${status.productVersion}`}
+      {parts.filter(Boolean).join(' · ')}
     </Typography>
   );
 }

@@ -22,6 +22,9 @@ const useStyles = makeStyles(
         overflow: 'hidden',
       },
       '& > $layout > $scroller': { height: '100%', overflowY: 'auto' },
+      // Legacy pages are as tall as the window and scroll inside; below the
+      // notices they grow with their content and the frame scrolls instead.
+      '& [data-backstage-core-page]': { height: 'auto', overflowY: 'visible' },
       '@media print': { display: 'block', height: 'auto' },
     },
     notices: { flex: '0 0 auto', position: 'relative', zIndex: theme.zIndex.appBar + 1 },
