@@ -50,13 +50,23 @@ export async function launchBrowser(origin: string): Promise<Browser> {
   };
 }
 
-/** Screenshots the whole page: the viewport is made as tall as the page's content for the shot. */
+/**
+ * Screenshots the whole page: the viewport is made as tall as the page's
+ * content for the shot. The content may scroll in the document or in an
+ * element (a legacy page scrolls inside itself; below the license notices the
+ * app's layout scrolls in a frame): the bottom of the tallest scroll content
+ * counts.
+ */
 export async function screenshotPage(page: Page, path: string): Promise<void> {
   const height = await page.evaluate(() => {
-    const main = document.querySelector('main[data-backstage-core-page]');
-    const banner = document.querySelector('[data-testid="license-banner"]');
-    const content = main ? main.scrollHeight : document.documentElement.scrollHeight;
-    return content + (banner ? banner.getBoundingClientRect().height : 0);
+    let bottom = document.documentElement.scrollHeight;
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
+      const { overflowY } = getComputedStyle(el);
+      if ((overflowY === 'auto' || overflowY === 'scroll') && el.scrollHeight > el.clientHeight) {
+        bottom = Math.max(bottom, el.getBoundingClientRect().top + el.scrollHeight);
+      }
+    }
+    return bottom;
   });
   await page.setViewportSize({ width: VIEWPORT.width, height: Math.min(4000, Math.max(VIEWPORT.height, Math.ceil(height))) });
   await page.waitForTimeout(150);

@@ -21,6 +21,8 @@ const KID = 'e2e-browser-vendor';
 const DAY_MS = 86_400_000;
 const SHOTS = join(__dirname, 'screenshots');
 const UI_TIMEOUT = 30_000;
+/** The License Management page: the app opens it on its Overview sub-page. */
+const LICENSE_PAGE = /\/license-management(\/overview)?$/;
 
 let work: string;
 let portal: Portal | undefined;
@@ -119,7 +121,7 @@ describe('License Management in the browser', () => {
     await shot('01-home-community.png');
 
     await page.getByRole('link', { name: 'License Management' }).first().click();
-    await page.waitForURL(/\/license-management$/);
+    await page.waitForURL(LICENSE_PAGE);
     const summary = page.getByTestId('license-summary');
     await summary.getByText('Community (no Base license)').waitFor();
     await page.getByText('No Base license: the portal runs the Community edition').waitFor();
@@ -164,14 +166,14 @@ describe('License Management in the browser', () => {
     await page.waitForTimeout(Math.max(0, exp * 1000 - Date.now() + 1_500));
     await portal!.settle();
     await page.goto(appPath('/home'));
-    await page.waitForURL(/\/license-management$/);
+    await page.waitForURL(LICENSE_PAGE);
     await banner().getByText('License expired').waitFor();
     await page.getByText('The Base license has expired: the other pages of the portal are closed').waitFor();
     await shot('03-expired-redirect.png');
 
     // The sidebar cannot get around it either.
     await page.getByRole('link', { name: 'Home' }).first().click();
-    await page.waitForURL(/\/license-management$/);
+    await page.waitForURL(LICENSE_PAGE);
   }));
 
   it('recovers with a valid license uploaded there, and warns that it expires in 10 days', step('recover', async () => {
@@ -191,6 +193,17 @@ describe('License Management in the browser', () => {
     await banner().getByText(/The Enterprise Prepaid Base license expires in 10 days/).waitFor();
     await banner().getByRole('link', { name: 'Open License Management' }).waitFor();
     await shot('05-expiring-banner.png');
+  }));
+
+  it('tells the license admins in Notifications that the Base license runs out soon', step('notifications', async () => {
+    // The guest is one of licenseManagement.adminGroups in app-config.yaml.
+    await page.getByRole('link', { name: 'Notifications' }).first().click();
+    await page.waitForURL(/\/notifications/);
+    // Sent when the renewal that expires in 10 days was uploaded; the link opens License Management.
+    const notice = page.getByRole('link', { name: /^The Enterprise Prepaid Base license runs out within 15 days$/ });
+    await notice.first().waitFor();
+    await expect(notice.first().getAttribute('href')).resolves.toMatch(/\/license-management$/);
+    await shot('06-notifications.png');
   }));
 
   it('installs Enterprise Prepaid with two Plus modules from a .tar.gz issued by license-ctl', step('enterprise-prepaid', async () => {
@@ -215,12 +228,12 @@ describe('License Management in the browser', () => {
     await page.getByText('Plus Licenses (2)').waitFor();
     await page.getByTestId('quota-vmware-cpus').getByText(/of 64/).waitFor();
     await banner().waitFor({ state: 'detached' });
-    await shot('06-enterprise-prepaid.png');
+    await shot('07-enterprise-prepaid.png');
 
     await page.goto(appPath('/home'));
     await page.getByTestId('gpu-dashboard').waitFor();
     await page.locator('button:enabled', { hasText: 'Add 8 VMware CPUs' }).waitFor();
-    await shot('07-home-licensed.png');
+    await shot('08-home-licensed.png');
   }));
 
   it('copies the Key ID', step('copy-key-id', async () => {
@@ -234,7 +247,7 @@ describe('License Management in the browser', () => {
     await page.getByRole('button', { name: /^Delete VMware Management/ }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete Plus license?' });
     await dialog.getByText(/VMware Management/).first().waitFor();
-    await shot('08-delete-confirmation.png');
+    await shot('09-delete-confirmation.png');
     await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByText('Plus Licenses (1)').waitFor();
@@ -245,7 +258,7 @@ describe('License Management in the browser', () => {
     await page.getByRole('tab', { name: 'Licensing Records' }).click();
     await page.waitForURL(/\/license-management\/records$/);
     await page.getByRole('cell', { name: /^Deleted/ }).waitFor();
-    await shot('09-records.png');
+    await shot('10-records.png');
 
     await page.getByRole('button', { name: 'Action' }).click();
     await page.getByRole('option', { name: 'Deleted' }).click();
@@ -289,7 +302,7 @@ describe('License Management in the browser', () => {
     const alert = dialog.getByRole('alert');
     await alert.getByText('The license was not installed').waitFor();
     await expect(alert.textContent()).resolves.toMatch(/signature/i);
-    await shot('10-upload-rejected.png');
+    await shot('11-upload-rejected.png');
     await closeDialog(dialog, 'Cancel');
     await page.getByText('Plus Licenses (1)').waitFor();
   }));
