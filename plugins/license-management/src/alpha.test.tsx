@@ -8,7 +8,8 @@ import React from 'react';
 import type { LicenseStatus } from '@backstage-licensing/plugin-license-management-common';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import features, { licenseManagementAppModule, licenseManagementPlugin } from './alpha';
+import plugin, { licenseManagementAppModule, licenseManagementFeatures, licenseManagementPlugin } from './alpha';
+import rootDefault from './index';
 import { communityStatus, expiredStatus, expiringStatus, validStatus } from './testUtils/fixtures';
 import { type FakeBackend, licenseHandlers } from './testUtils/server';
 
@@ -71,16 +72,20 @@ function renderSignInPage(path: string, status: LicenseStatus, options: { deny?:
   );
   window.history.replaceState(null, '', path);
   const config = mockApis.config({ data: configData(options.deny !== undefined) });
-  const app = createApp({ features: [features, signIn], advanced: { configLoader: async () => ({ config }) } });
+  const app = createApp({ features: [licenseManagementFeatures, signIn], advanced: { configLoader: async () => ({ config }) } });
   return render(app.createRoot());
 }
 
 beforeEach(() => sessionStorage.clear());
 
 describe('License Management in the new frontend system', () => {
-  it('is one default export that installs the plugin and its app module', async () => {
+  it('has the plugin as the default export of /alpha and its app module as that of the package root, as discovery loads them', async () => {
+    expect(plugin).toBe(licenseManagementPlugin);
+    expect(rootDefault).toBe(licenseManagementAppModule);
+    expect((plugin as any).$$type).toBe('@backstage/FrontendPlugin');
+    expect((rootDefault as any).$$type).toBe('@backstage/FrontendModule');
     const config = mockApis.config({ data: configData(false) });
-    const resolved = await resolveAsyncFeatures({ config, features: [features] });
+    const resolved = await resolveAsyncFeatures({ config, features: [licenseManagementFeatures] });
     expect(resolved.features).toEqual([licenseManagementPlugin, licenseManagementAppModule]);
     expect(licenseManagementPlugin.pluginId).toBe('license-management');
     expect(licenseManagementAppModule.pluginId).toBe('app');

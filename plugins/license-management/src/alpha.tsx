@@ -1,11 +1,13 @@
 /**
  * License Management for the new frontend system.
  *
- * The default export is a feature loader that installs both the plugin (API,
- * page with its Overview and Licensing Records sub-pages, sidebar item) and
- * its app module (the license notices above every page and the guard), so
- * that feature discovery (`app.packages: all`), which loads only the default
- * export, installs everything. Both are also named exports.
+ * The default export is the frontend plugin (API, page with its Overview and
+ * Licensing Records sub-pages, sidebar item); the default export of the
+ * package root is its app module (the license notices above every page and
+ * the guard). Feature discovery (`app.packages: all`) loads the default
+ * exports of `.` and `./alpha`, so it installs both. Both are also named
+ * exports here, and `licenseManagementFeatures` installs them together for
+ * `createApp({ features })`.
  *
  * @packageDocumentation
  */
@@ -116,7 +118,9 @@ export const licenseManagementAppModule = createFrontendModule({
   ],
 });
 
-/** The plugin and its app module together, for feature discovery and `createApp({ features })`. */
-export default createFrontendFeatureLoader({
+/** The plugin and its app module together, for `createApp({ features: [licenseManagementFeatures] })`. */
+export const licenseManagementFeatures = createFrontendFeatureLoader({
   loader: () => [licenseManagementPlugin, licenseManagementAppModule],
 });
+
+export default licenseManagementPlugin;

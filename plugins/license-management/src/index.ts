@@ -1,8 +1,9 @@
 /**
  * License Management for Backstage: the page, the banner, the guard and the
- * license gates that other plugins use (legacy frontend system; the new
- * frontend system's plugin and app module are the default export of
- * `/alpha`).
+ * license gates that other plugins use (legacy frontend system). For the new
+ * frontend system, the default export of `/alpha` is the plugin and the
+ * default export of this entry point is its app module (banner and guard), so
+ * feature discovery installs both.
  *
  * The API ref, the client, the hooks and `LicenseGate` live in
  * `@backstage-licensing/plugin-license-management-react`, for plugins that
@@ -38,3 +39,6 @@ export type {
   UseLicenseStatusResult,
 } from '@backstage-licensing/plugin-license-management-react';
 export type { LicenseGuardProps } from './components/LicenseGuard';
+
+/** The app module of the new frontend system (banner and guard), for feature discovery. */
+export { licenseManagementAppModule as default } from './alpha';
