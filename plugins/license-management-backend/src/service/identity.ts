@@ -3,6 +3,7 @@ import {
   keyIdOf,
   readEd25519PrivateKey,
 } from '@backstage-licensing/plugin-license-management-node';
+import { quotable } from '@backstage-licensing/plugin-license-management-common';
 import type { InstallationIdentity } from '../database/LicenseStore';
 
 /** The stored installation identity cannot be trusted; the backend must not start. */
@@ -43,7 +44,7 @@ export function trustedIdentity(stored: InstallationIdentity): InstallationIdent
   }
   if (stored.keyId !== keyId) {
     throw new InstallationIdentityError(
-      `License Management cannot start: the Key ID stored in license_installation.key_id ('${String(stored.keyId).slice(0, 64)}') is not the Key ID derived from the installation key ('${keyId}'); the row was edited. The Key ID is never taken from storage: set key_id back to '${keyId}' or restore the row from a backup.`,
+      `License Management cannot start: the Key ID stored in license_installation.key_id ('${quotable(String(stored.keyId), 64)}') is not the Key ID derived from the installation key ('${keyId}'); the row was edited. The Key ID is never taken from storage: set key_id back to '${keyId}' or restore the row from a backup.`,
     );
   }
   return {
