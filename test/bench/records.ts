@@ -6,11 +6,16 @@
  * records are then written straight into license_records with one SQL
  * statement (a recursive CTE on SQLite, generate_series on PostgreSQL; six
  * actions, two types, 20 items, four states, one actor), ANALYZEd, and the
- * backend starts again. Each query is a GET /records over 127.0.0.1 with a
- * service token, timed by the client (round trip: an upper bound of the
- * server time); REPEAT times after 3 warm-up calls; median and p95.
- * The SQLite file lives in a throwaway directory and the PostgreSQL database
- * is a throwaway one; both are removed at the end.
+ * backend starts again. The migrations include the text index of free-text
+ * search (FTS5 trigram table and its triggers on SQLite, pg_trgm GIN indexes
+ * on PostgreSQL), so the fill writes it as record inserts do. Each query is a
+ * GET /records over 127.0.0.1 with a service token, timed by the client
+ * (round trip: an upper bound of the server time); REPEAT times after 3
+ * warm-up calls; median and p95. Deep pages start from a cursor the
+ * benchmark makes with the server's own encoder (cursors are opaque to
+ * clients, which get them from nextCursor). The SQLite file lives in a
+ * throwaway directory and the PostgreSQL database is a throwaway one; both
+ * are removed at the end.
  *
  * Run: npm --workspace test run bench:records
  */
@@ -18,6 +23,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import { encodeRecordCursor } from '@backstage-licensing/plugin-license-management-backend/src/database/recordCursor';
 import { startInProcessBackend } from './lib/backend';
 import { createVendor } from './lib/licenses';
 import { printMachine } from './lib/machine';
@@ -62,21 +68,40 @@ SELECT ${T0}::bigint + n * 60000,
   NULL
 FROM generate_series(1::bigint, ${ROWS}::bigint) AS n`;
 
-/** The pages asked for: [label, query string]. Cursors are record ids (seq); the newest is ROWS. */
+/** The pages asked for: [label, query string]. The newest record is ROWS; `below(n)` is the cursor of the records older than n. */
 function queries(): Array<[string, string]> {
   const mid = Math.floor(ROWS / 2);
+  const below = (seq: number) => `cursor=${encodeRecordCursor(seq)}`;
   return [
     ['first page', 'limit=50'],
-    ['deep page, middle (cursor = 500,001)', `limit=50&cursor=${mid + 1}`],
-    ['deep page, the last one (cursor = 51)', 'limit=50&cursor=51'],
+    ['deep page, middle (below record 500,001)', `limit=50&${below(mid + 1)}`],
+    ['deep page, the last one (below record 51)', `limit=50&${below(51)}`],
     ['first page, action=delete', 'limit=50&action=delete'],
-    ['deep page, action=delete (middle)', `limit=50&action=delete&cursor=${mid + 1}`],
+    ['deep page, action=delete (middle)', `limit=50&action=delete&${below(mid + 1)}`],
     ['first page, type=base + state=valid', 'limit=50&type=base&state=valid'],
-    ['deep page, item=item-7 (middle)', `limit=50&item=item-7&cursor=${mid + 1}`],
+    ['deep page, item=item-7 (middle)', `limit=50&item=item-7&${below(mid + 1)}`],
     ['licenseId=lic-123457 (one record)', 'limit=50&licenseId=lic-123457'],
-    ['page of 200, middle', `limit=200&cursor=${mid + 1}`],
+    ['page of 200, middle', `limit=200&${below(mid + 1)}`],
     ['free text q=admin (matches every record)', 'limit=50&q=admin'],
-    ['free text q=lic-99999 (matches 11 records, full scan)', 'limit=50&q=lic-99999'],
+    ['free text q=admin, deep page (middle)', `limit=50&q=admin&${below(mid + 1)}`],
+    ['free text q=admin, the last page', `limit=50&q=admin&${below(51)}`],
+    ['free text q=lic-99999 (matches 11 records)', 'limit=50&q=lic-99999'],
+    ['free text q=lic-99999, deep page (middle; 1 record)', `limit=50&q=lic-99999&${below(mid + 1)}`],
+    ['free text q=LIC-123456 (one record, other case)', 'limit=50&q=LIC-123456'],
+    ['free text q=lic-4242, deep page (middle; 111 records below)', `limit=50&q=lic-4242&${below(mid + 1)}`],
+    ['free text q=item-7 (5% of records), deep page (middle)', `limit=50&q=item-7&${below(mid + 1)}`],
+    ['free text q=lic-12345 + type=base (3 records)', 'limit=50&q=lic-12345&type=base'],
+    ['free text q=no-such-text (no record)', 'limit=50&q=no-such-text'],
+    ['free text of 2 characters q=ad (bounded read, dense)', 'limit=50&q=ad'],
+    ['free text of 2 characters q=zz (bounded read, no record)', 'limit=50&q=zz'],
+  ];
+}
+
+/** Pages walked by nextCursor, as a client pages: [label, first query]. */
+function walks(): Array<[string, string]> {
+  return [
+    ['20 consecutive pages by nextCursor from the middle (per page)', `limit=50&cursor=${encodeRecordCursor(Math.floor(ROWS / 2) + 1)}`],
+    ['20 consecutive pages by nextCursor, q=lic-12 (11,111 records; per page)', 'limit=50&q=lic-12'],
   ];
 }
 
@@ -91,7 +116,7 @@ async function run(name: string, database: Record<string, unknown>, connect: () 
     await db.raw(fill);
     await db.raw('ANALYZE');
     const [{ n }] = await db('license_records').count({ n: '*' });
-    log(`  ${name}: ${fmt(Number(n))} records written in ${fmt(msSince(start) / 1000, 1)} s`);
+    log(`  ${name}: ${fmt(Number(n))} records written in ${fmt(msSince(start) / 1000, 1)} s; ${await sizes(db)}`);
   } finally {
     await db.destroy();
   }
@@ -113,20 +138,41 @@ async function run(name: string, database: Record<string, unknown>, connect: () 
       }
       rows.push([name, label, items, fmt(median(times), 1), fmt(percentile(times, 95), 1)]);
     }
-    // Walking 20 pages from the middle by nextCursor, as a client pages.
-    const walk: number[] = [];
-    let cursor: string | null = String(Math.floor(ROWS / 2) + 1);
-    for (let i = 0; i < 20 && cursor; i++) {
-      const start = process.hrtime.bigint();
-      const page = (await (await backend.api(`/records?limit=50&cursor=${cursor}`)).json()) as { nextCursor: string | null };
-      walk.push(msSince(start));
-      cursor = page.nextCursor;
+    for (const [label, query] of walks()) {
+      const walk: number[] = [];
+      let items = 0;
+      let next = query;
+      for (let i = 0; i < 20 && next; i++) {
+        const start = process.hrtime.bigint();
+        const res = await backend.api(`/records?${next}`);
+        const page = (await res.json()) as { items: unknown[]; nextCursor: string | null };
+        walk.push(msSince(start));
+        if (res.status !== 200) throw new Error(`${next}: ${res.status} ${JSON.stringify(page)}`);
+        items += page.items.length;
+        next = page.nextCursor ? `${query.replace(/&?cursor=[^&]*/, '')}&cursor=${page.nextCursor}` : '';
+      }
+      rows.push([name, label, items / walk.length, fmt(median(walk), 1), fmt(percentile(walk, 95), 1)]);
     }
-    rows.push([name, '20 consecutive pages by nextCursor (per page)', 50, fmt(median(walk), 1), fmt(percentile(walk, 95), 1)]);
   } finally {
     await backend.stop();
   }
   return rows;
+}
+
+/** The space the records and their text index take. */
+async function sizes(db: Knex): Promise<string> {
+  const mb = (bytes: unknown) => `${fmt(Number(bytes) / 2 ** 20, 0)} MiB`;
+  if (db.client.config.client === 'pg') {
+    const { rows } = await db.raw(
+      `SELECT pg_total_relation_size('license_records') AS total,
+        (SELECT coalesce(sum(pg_relation_size(indexrelid)), 0) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+          WHERE i.indrelid = 'license_records'::regclass AND c.relname LIKE '%_trgm_idx') AS text_index`,
+    );
+    return `records with indexes ${mb(rows[0].total)}, of which the trigram indexes ${mb(rows[0].text_index)}`;
+  }
+  const [{ size }] = await db.raw('SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()');
+  const [{ fts }] = await db.raw("SELECT coalesce(sum(pgsize), 0) AS fts FROM dbstat WHERE name LIKE 'license_records_search%'");
+  return `database file ${mb(size)}, of which the FTS5 trigram table ${mb(fts)}`;
 }
 
 async function main() {

@@ -72,7 +72,7 @@ export const licenseManagementPlugin = createBackendPlugin({
         }
         if (clock) logger.warn('The License Management clock is set by a module: for tests and simulations only.');
         deps.permissionsRegistry.addPermissions(licenseManagementPermissions);
-        const store = await KnexLicenseStore.create(deps.database);
+        const store = await KnexLicenseStore.create(deps.database, logger);
         const manager = await LicenseManager.create({ ...settings, store, logger, clock });
         manager.start();
         lifecycle.addShutdownHook(() => manager.stop());

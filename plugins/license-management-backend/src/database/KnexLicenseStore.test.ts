@@ -1,6 +1,8 @@
 import { TestDatabases, type TestDatabaseId } from '@backstage/backend-test-utils';
 import { KnexLicenseStore } from './KnexLicenseStore';
-import { type NewLicense, type NewRecord, StoreConflictError } from './LicenseStore';
+import { type NewLicense, type NewRecord, type RecordFilter, StoreConflictError } from './LicenseStore';
+import { encodeRecordCursor, InvalidRecordCursorError } from './recordCursor';
+import { SHORT_SEARCH_WINDOW } from './recordSearch';
 
 jest.setTimeout(60_000);
 
@@ -157,6 +159,138 @@ describe.each(databases.eachSupportedId())('KnexLicenseStore on %p', (databaseId
     const found = await store.listRecords({ limit: 50, filter: { q: 'L2' } });
     expect(found.items.map(r => r.licenseId)).toEqual(['l24', 'l23', 'l22', 'l21', 'l20', 'l2']);
     expect((await store.listRecords({ limit: 50, filter: { q: '100%_' } })).items).toEqual([]);
+  });
+
+  describe('free-text search (q)', () => {
+    const noted = (i: number, over: Partial<NewRecord> = {}): NewRecord => ({
+      ...record(i % 3 === 0 ? 'delete' : 'upload', `lic-${String(i).padStart(5, '0')}`, T0 + i),
+      ...over,
+    });
+
+    /** Every page of a query, following nextCursor. */
+    async function allPages(store: KnexLicenseStore, filter: RecordFilter, limit = 3) {
+      const ids: Array<string | null> = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 100; pages++) {
+        const page = await store.listRecords({ limit, cursor, filter });
+        ids.push(...page.items.map(r => r.licenseId));
+        if (!page.nextCursor) return ids;
+        expect(page.nextCursor).not.toMatch(/^\d+$/);
+        cursor = page.nextCursor;
+      }
+      throw new Error('too many pages');
+    }
+
+    it('finds a substring of the license id, item, actor or detail, ignoring case', async () => {
+      const store = await createStore();
+      await store.appendRecords([
+        noted(1, { licenseId: 'ACME-Base-2026' }),
+        noted(2, { item: 'openshift-virt' }),
+        noted(3, { actor: 'user:default/Jane.Doe' }),
+        noted(4, { detail: 'Reloaded after the USB key came back' }),
+        noted(5, { action: 'clock', licenseId: undefined, item: undefined, detail: 'clock reset' }),
+      ]);
+      const find = async (q: string) => (await store.listRecords({ limit: 50, filter: { q } })).items.map(r => r.time);
+      const at = (...i: number[]) => i.map(n => new Date(T0 + n).toISOString());
+      expect(await find('acme-base')).toEqual(at(1));
+      expect(await find('E-BASE-20')).toEqual(at(1));
+      expect(await find('SHIFT-V')).toEqual(at(2));
+      expect(await find('jane.DOE')).toEqual(at(3));
+      expect(await find('usb key')).toEqual(at(4));
+      expect(await find('RESET')).toEqual(at(5));
+      expect(await find('default/admin')).toEqual(at(5, 4, 2, 1));
+      expect(await find('lic-0000')).toEqual(at(4, 3, 2));
+      expect(await find('no such text')).toEqual([]);
+      // Not across columns.
+      expect(await find('vmware user')).toEqual([]);
+    });
+
+    it('takes %, _, backslashes and quotes literally', async () => {
+      const store = await createStore();
+      const details = ['100% sure', '1000 sure', 'a_b c', 'axb c', `it's "quoted"`, 'its quoted', 'back\\slash', 'back/slash'];
+      await store.appendRecords(details.map((detail, i) => noted(i, { detail })));
+      const find = async (q: string) => (await store.listRecords({ limit: 50, filter: { q } })).items.map(r => r.detail);
+      expect(await find('0% s')).toEqual(['100% sure']);
+      expect(await find('%')).toEqual(['100% sure']);
+      expect(await find('a_b')).toEqual(['a_b c']);
+      expect(await find('_')).toEqual(['a_b c']);
+      expect(await find(`t's "q`)).toEqual([`it's "quoted"`]);
+      expect(await find('"quoted"')).toEqual([`it's "quoted"`]);
+      expect(await find("'")).toEqual([`it's "quoted"`]);
+      expect(await find('k\\s')).toEqual(['back\\slash']);
+      expect(await find('" OR "')).toEqual([]);
+      expect(await find('quoted" OR "sure')).toEqual([]);
+    });
+
+    it('finds a rare id among many that share most of it, and a text every record has', async () => {
+      const store = await createStore();
+      await store.appendRecords(Array.from({ length: 120 }, (_, i) => noted(i)));
+      expect(await allPages(store, { q: 'LIC-0004' }, 4)).toEqual(
+        Array.from({ length: 10 }, (_, i) => `lic-${String(49 - i).padStart(5, '0')}`),
+      );
+      expect(await allPages(store, { q: 'lic-00117' })).toEqual(['lic-00117']);
+      expect(await allPages(store, { q: 'lic-' }, 50)).toHaveLength(120);
+      expect(await allPages(store, { q: 'DEFAULT/ADMIN' }, 50)).toHaveLength(120);
+    });
+
+    it('combines free text with filters and pages through it by opaque cursor', async () => {
+      const store = await createStore();
+      await store.appendRecords(Array.from({ length: 60 }, (_, i) => noted(i, i % 2 ? { type: 'base', item: 'standard' } : {})));
+      const expected = (keep: (i: number) => boolean) =>
+        Array.from({ length: 60 }, (_, i) => 59 - i)
+          .filter(keep)
+          .map(i => `lic-${String(i).padStart(5, '0')}`);
+      expect(await allPages(store, { q: 'lic-0000', action: 'delete' })).toEqual(expected(i => i < 10 && i % 3 === 0));
+      expect(await allPages(store, { q: 'ANDAR', type: 'base' }, 7)).toEqual(expected(i => i % 2 === 1));
+      expect(await allPages(store, { q: 'lic-0003', type: 'base', action: 'upload' })).toEqual(['lic-00037', 'lic-00035', 'lic-00031']);
+      expect(await allPages(store, { q: 'lic-00059', licenseId: 'lic-00059' })).toEqual(['lic-00059']);
+      expect(await allPages(store, { q: 'lic-00059', licenseId: 'lic-00058' })).toEqual([]);
+      // A cursor from a search pages the records without it too.
+      const first = await store.listRecords({ limit: 2, filter: { q: 'lic-0005' } });
+      const after = await store.listRecords({ limit: 2, cursor: first.nextCursor! });
+      expect(after.items.map(r => r.licenseId)).toEqual(['lic-00057', 'lic-00056']);
+    });
+
+    it('keeps the search right when a record row is edited or removed', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await KnexLicenseStore.fromKnex(knex);
+      await store.appendRecords([noted(1, { detail: 'first words' }), noted(2, { detail: 'second words' })]);
+      await knex('license_records').where({ license_id: 'lic-00001' }).update({ detail: 'edited words' });
+      await knex('license_records').where({ license_id: 'lic-00002' }).delete();
+      const find = async (q: string) => (await store.listRecords({ limit: 50, filter: { q } })).items.map(r => r.detail);
+      expect(await find('first')).toEqual([]);
+      expect(await find('edited')).toEqual(['edited words']);
+      expect(await find('words')).toEqual(['edited words']);
+      expect(await find('second')).toEqual([]);
+    });
+
+    it('reads a bounded window of records per page for a text shorter than 3 characters', async () => {
+      const store = await createStore();
+      const total = SHORT_SEARCH_WINDOW + 100;
+      await store.appendRecords(
+        Array.from({ length: total }, (_, i) => noted(i, i === 0 || i === total - 1 ? { detail: 'Zq' } : {})),
+      );
+      const first = await store.listRecords({ limit: 50, filter: { q: 'zQ' } });
+      expect(first.items.map(r => r.licenseId)).toEqual([`lic-0${total - 1}`]);
+      expect(first.nextCursor).not.toBeNull();
+      const second = await store.listRecords({ limit: 50, cursor: first.nextCursor!, filter: { q: 'zQ' } });
+      expect(second.items.map(r => r.licenseId)).toEqual(['lic-00000']);
+      expect(second.nextCursor).toBeNull();
+      // Dense matches fill pages as usual.
+      const dense = await store.listRecords({ limit: 50, filter: { q: 'c-' } });
+      expect(dense.items).toHaveLength(50);
+      expect(dense.items[0].licenseId).toBe(`lic-0${total - 1}`);
+    });
+
+    it('refuses a cursor it did not write', async () => {
+      const store = await createStore();
+      await store.appendRecords([noted(1), noted(2)]);
+      for (const cursor of ['2', 'xyz', Buffer.from('{"v":1,"seq":"2"}').toString('base64url')]) {
+        await expect(store.listRecords({ limit: 1, cursor })).rejects.toBeInstanceOf(InvalidRecordCursorError);
+      }
+      const page = await store.listRecords({ limit: 1 });
+      expect(page.nextCursor).toBe(encodeRecordCursor(Number(page.items[0].id)));
+    });
   });
 
   it('keeps usage per metric and bumps the revision only when it changes', async () => {

@@ -1,9 +1,10 @@
 import {
   type DatabaseService,
+  type LoggerService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
-import type { LicenseRecord } from '@backstage-licensing/plugin-license-management-common';
+import type { RecordPage } from '@backstage-licensing/plugin-license-management-common';
 import {
   type InstallationIdentity,
   type LicenseStore,
@@ -13,6 +14,8 @@ import {
   type StoredLicense,
   StoreConflictError,
 } from './LicenseStore';
+import { listRecordPage } from './recordPages';
+import { RecordSearch } from './recordSearch';
 
 const migrationsDir = resolvePackagePath(
   '@backstage-licensing/plugin-license-management-backend',
@@ -23,7 +26,6 @@ type Row = Record<string, any>;
 /** Rows per statement: well below SQLite's limit on bound variables. */
 const CHUNK = 50;
 const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
-const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(Number(v)).toISOString());
 
 function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string; message?: string };
@@ -36,22 +38,28 @@ function isUniqueViolation(e: unknown): boolean {
 
 /** The knex implementation of LicenseStore, for SQLite and PostgreSQL. */
 export class KnexLicenseStore implements LicenseStore {
-  /** Connects, runs the migrations unless the database service says not to, and returns the store. */
-  static async create(database: DatabaseService): Promise<KnexLicenseStore> {
+  /**
+   * Connects, runs the migrations unless the database service says not to, and
+   * returns the store. Warns through `logger` when the records have no text index.
+   */
+  static async create(database: DatabaseService, logger?: LoggerService): Promise<KnexLicenseStore> {
     const knex = await database.getClient();
     if (!database.migrations?.skip) {
       await knex.migrate.latest({ directory: migrationsDir });
     }
-    return new KnexLicenseStore(knex);
+    return new KnexLicenseStore(knex, await RecordSearch.open(knex, logger));
   }
 
   /** For tests: a store over a knex client, migrated. */
   static async fromKnex(knex: Knex): Promise<KnexLicenseStore> {
     await knex.migrate.latest({ directory: migrationsDir });
-    return new KnexLicenseStore(knex);
+    return new KnexLicenseStore(knex, await RecordSearch.open(knex));
   }
 
-  private constructor(private readonly db: Knex) {}
+  private constructor(
+    private readonly db: Knex,
+    private readonly search: RecordSearch,
+  ) {}
 
   async ensureInstallation(candidate: InstallationIdentity): Promise<InstallationIdentity> {
     await this.db('license_installation')
@@ -186,30 +194,8 @@ export class KnexLicenseStore implements LicenseStore {
     return marked;
   }
 
-  async listRecords(query: RecordQuery): Promise<{ items: LicenseRecord[]; nextCursor: string | null }> {
-    const { limit, cursor, filter = {} } = query;
-    const q = this.db('license_records').orderBy('seq', 'desc').limit(limit + 1);
-    if (cursor !== undefined) q.where('seq', '<', cursor);
-    if (filter.type) q.where('license_type', filter.type);
-    if (filter.item) q.where('item', filter.item);
-    if (filter.method) q.where('method', filter.method);
-    if (filter.state) q.where('state', filter.state);
-    if (filter.action) q.where('action', filter.action);
-    if (filter.licenseId) q.where('license_id', filter.licenseId);
-    if (filter.q) {
-      const like = `%${filter.q.toLowerCase().replace(/[\\%_]/g, c => `\\${c}`)}%`;
-      q.where(w => {
-        for (const column of ['license_id', 'item', 'actor', 'detail']) {
-          w.orWhereRaw(`lower(${column}) like ? escape '\\'`, [like]);
-        }
-      });
-    }
-    const rows = await q;
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map(toRecord),
-      nextCursor: rows.length > limit ? String(page[page.length - 1].seq) : null,
-    };
+  listRecords(query: RecordQuery): Promise<RecordPage> {
+    return listRecordPage(this.db, this.search, query);
   }
 
   async getUsage(): Promise<Record<string, number>> {
@@ -341,22 +327,4 @@ function readQuota(text: unknown): Record<string, number> {
     // below
   }
   return { [`unreadable: ${String(text).slice(0, 40)}`]: Number.NaN };
-}
-
-function toRecord(row: Row): LicenseRecord {
-  return {
-    id: String(row.seq),
-    time: iso(row.time)!,
-    action: row.action,
-    licenseId: row.license_id ?? null,
-    type: row.license_type ?? null,
-    item: row.item ?? null,
-    method: row.method ?? null,
-    quota: JSON.parse(row.quota),
-    state: row.state ?? null,
-    issuedAt: iso(row.issued_at),
-    expiresAt: iso(row.expires_at),
-    actor: row.actor,
-    detail: row.detail ?? null,
-  };
 }

@@ -55,13 +55,22 @@ export interface RecordFilter {
   state?: LicenseState;
   action?: RecordAction;
   licenseId?: string;
-  /** Free text: matches license id, item, actor or detail, ignoring case. */
+  /**
+   * Free text: matches records whose license id, item, actor or detail
+   * contains it, ignoring case; `%`, `_` and quotes are plain characters.
+   * Served by a trigram index from 3 characters; a shorter text reads a
+   * bounded number of records per page, so its pages may hold fewer than
+   * `limit` records (database/recordSearch.ts).
+   */
   q?: string;
 }
 
 export interface RecordQuery {
   limit: number;
-  /** Records older than this cursor (from a previous page). */
+  /**
+   * Opaque: the `nextCursor` of a previous page (database/recordCursor.ts).
+   * listRecords throws InvalidRecordCursorError for any other string.
+   */
   cursor?: string;
   filter?: RecordFilter;
 }
@@ -108,6 +117,7 @@ export interface LicenseStore {
    * replicas: `recordFor` builds the record. Returns the licenses newly marked.
    */
   recordExpiries(due: readonly StoredLicense[], recordFor: (l: StoredLicense) => NewRecord): Promise<StoredLicense[]>;
+  /** Records newest first, by page; `nextCursor` is null when no record is left to read. */
   listRecords(query: RecordQuery): Promise<{ items: LicenseRecord[]; nextCursor: string | null }>;
   /** Current use per quota metric: the sum of what each reporter last reported. */
   getUsage(): Promise<Record<string, number>>;

@@ -1,5 +1,6 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
+import { KnexLicenseStore } from './KnexLicenseStore';
 
 jest.setTimeout(60_000);
 
@@ -36,5 +37,23 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     await knex.migrate.down({ directory });
     const back = await knex('license_usage').orderBy('metric');
     expect(back.map(r => [r.metric, Number(r.used)])).toEqual([['arm-hosts', 2], ['hosts', 10]]);
+  });
+
+  it('indexes the records that exist for free-text search, and again after going down and up', async () => {
+    const knex = await databases.init(databaseId);
+    for (const name of ['20261128000000_init.js', '20261201000000_usage_per_reporter.js', '20261202000000_records_license_id_index.js']) {
+      await knex.migrate.up({ directory, name });
+    }
+    const row = (i: number) => ({ time: i, action: 'upload', license_id: `lic-${i}`, item: 'vmware', quota: '{}', actor: 'user:default/admin', detail: `detail ${i}` });
+    await knex('license_records').insert(Array.from({ length: 30 }, (_, i) => row(i)));
+    const store = await KnexLicenseStore.fromKnex(knex);
+    const find = async (q: string) => (await store.listRecords({ limit: 50, filter: { q } })).items.map(r => r.licenseId);
+    expect(await find('LIC-2')).toEqual(['lic-29', 'lic-28', 'lic-27', 'lic-26', 'lic-25', 'lic-24', 'lic-23', 'lic-22', 'lic-21', 'lic-20', 'lic-2']);
+    expect(await find('tail 17')).toEqual(['lic-17']);
+    await knex.migrate.down({ directory, name: '20261206000000_records_search.js' });
+    await knex('license_records').insert(row(30));
+    await knex.migrate.up({ directory, name: '20261206000000_records_search.js' });
+    expect(await find('tail 30')).toEqual(['lic-30']);
+    expect(await find('tail 17')).toEqual(['lic-17']);
   });
 });

@@ -106,6 +106,37 @@ describe('license-management routes: access', () => {
     }
   });
 
+  it('refuses a records cursor it did not write, and pages by the ones it did', async () => {
+    const json = (value: string) => Buffer.from(value).toString('base64url');
+    const foreign = [
+      '500001', // a record id: the cursors before they became opaque
+      'xyz',
+      json('{"v":1,"seq":-5}'),
+      json('{"v":2,"seq":5}'),
+      json('{"v":1,"seq":5,"extra":true}'),
+      json('not json'),
+      `${json('{"v":1,"seq":5}')}=`,
+      'a'.repeat(101),
+    ];
+    for (const cursor of foreign) {
+      const res = await request(h.server).get(`${api}/records`).query({ cursor }).set('Authorization', h.admin);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({
+        name: 'InputError',
+        message: expect.stringContaining("'cursor' is not a cursor from this server, or is malformed"),
+      });
+    }
+    const first = await request(h.server).get(`${api}/records?limit=1`).set('Authorization', h.admin);
+    expect(first.status).toBe(200);
+    if (first.body.nextCursor) {
+      const next = await request(h.server).get(`${api}/records`).query({ limit: 1, cursor: first.body.nextCursor }).set('Authorization', h.admin);
+      expect(next.status).toBe(200);
+    }
+    const own = await request(h.server).get(`${api}/records`).query({ cursor: json('{"v":1,"seq":1}') }).set('Authorization', h.admin);
+    expect(own.status).toBe(200);
+    expect(own.body).toEqual({ items: [], nextCursor: null });
+  });
+
   it('validates check requests', async () => {
     const cases = [
       [{}, 'feature'],

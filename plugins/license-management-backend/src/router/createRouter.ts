@@ -16,6 +16,7 @@ import {
 import express, { type Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { INVALID_CURSOR_MESSAGE, readRecordCursor } from '../database/recordCursor';
 import type { LicenseManager } from '../service/LicenseManager';
 import { acknowledged, downgradeRefusalHandler } from './acknowledge';
 import { actorOf, createGuard } from './auth';
@@ -54,7 +55,7 @@ const usageSchema = z.object({ used: z.number().int().nonnegative().max(Number.M
 const recordsQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().regex(/^\d{1,18}$/, 'must be the nextCursor of a previous page').optional(),
+    cursor: z.string().refine(c => readRecordCursor(c) !== undefined, INVALID_CURSOR_MESSAGE).optional(),
     type: z.enum(['base', 'plus']).optional(),
     item: z.string().min(1).max(64).optional(),
     method: z.enum(['request-key', 'usb-key']).optional(),
