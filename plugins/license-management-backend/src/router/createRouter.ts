@@ -20,7 +20,7 @@ import { INVALID_CURSOR_MESSAGE, readRecordCursor } from '../database/recordCurs
 import type { LicenseManager } from '../service/LicenseManager';
 import { acknowledged, downgradeRefusalHandler } from './acknowledge';
 import { actorOf, createGuard } from './auth';
-import { JSON_LIMIT, readJson } from './readJson';
+import { readJson } from './readJson';
 import { readUpload } from './readUpload';
 
 export interface RouterOptions {
@@ -73,9 +73,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     cacheMs: options.readPermissionCacheMs ?? 0,
   });
   const router = Router();
-  const json = express.json({ limit: JSON_LIMIT });
-  // POST /check reads its small body itself (readJson): the hot path.
-  router.use((req, res, next) => (req.path === '/check' ? next() : json(req, res, next)));
+  // JSON bodies (POST /check, PUT /usage) are read by readJson: the bytes
+  // received count against the limit, chunked or not.
 
   /** Runs a change as an audit event: success or failure, with who and what. */
   async function audited<T>(
@@ -208,7 +207,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.put('/usage/:metric', async (req, res) => {
     const credentials = await guard.require(req, usageUpdatePermission);
-    const { used } = parse(usageSchema, req.body, 'usage report');
+    const { used } = parse(usageSchema, await readJson(req), 'usage report');
     await audited(req, 'usage-report', 'low', () => manager.reportUsage(req.params.metric, used, actorOf(credentials)), () => ({
       metric: req.params.metric,
       used,

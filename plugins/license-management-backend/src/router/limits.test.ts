@@ -30,6 +30,7 @@ function sendChunked(
   h: Harness,
   options: {
     path: string;
+    method?: string;
     headers: Record<string, string>;
     chunk: Buffer;
     total: number;
@@ -47,7 +48,7 @@ function sendChunked(
     const req = http.request({
       host: '127.0.0.1',
       port,
-      method: 'POST',
+      method: options.method ?? 'POST',
       path: `${api}${options.path}`,
       headers: { Authorization: h.admin, 'Transfer-Encoding': 'chunked', ...options.headers },
     });
@@ -298,6 +299,35 @@ describe('body limits count the bytes received, with or without Content-Length',
     expect(sent.sentBeforeAnswer).toBeGreaterThan(MiB);
     expect(sent.sentBeforeAnswer).toBeLessThanOrEqual(3 * MiB);
     expect(await h.snapshot()).toEqual(before);
+  });
+
+  it('refuses a chunked PUT /usage body over 64 KiB with 413 before it ends, and stores no usage', async () => {
+    const before = await h.snapshot();
+    const sent = await sendChunked(h, {
+      path: '/usage/hosts',
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      prefix: Buffer.from('{"used":1,"pad":"'),
+      chunk: Buffer.alloc(16 * 1024, 'x'),
+      total: 20 * MiB,
+      suffix: Buffer.from('"}'),
+    });
+    expect(sent.status).toBe(413);
+    expect(sent.body.error.message).toBe('The request body is larger than 64 KiB; send a smaller JSON body.');
+    expect(sent.finished).toBe(false);
+    expect(await h.snapshot()).toEqual(before);
+    expect(await health(h)).toBe(200);
+  });
+
+  it('answers a chunked PUT /usage within the limit', async () => {
+    const sent = await sendChunked(h, {
+      path: '/usage/hosts',
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      chunk: Buffer.from('{"used":0}'),
+      total: 1,
+    });
+    expect(sent.status).toBe(204);
   });
 
   it('answers a chunked POST /check within the limit', async () => {
