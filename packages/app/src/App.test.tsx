@@ -17,7 +17,7 @@ describe('App', () => {
     };
     const { default: App } = await import('./App');
     render(<App />);
-    expect(await screen.findByText('Guest', {}, { timeout: 45_000 })).toBeInTheDocument();
+    expect(await screen.findByText('Guest', {}, { timeout: 100_000 })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Enter' })).toBeInTheDocument();
-  }, 60_000);
+  }, 120_000);
 });

@@ -10,7 +10,7 @@ import { renderLicensing } from './testUtils/renderLicensing';
 import { licenseHandlers } from './testUtils/server';
 
 // Material tables render slowly in jsdom on a busy machine.
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 const server = setupServer();
 registerMswTestHooks(server);

@@ -10,7 +10,7 @@ import { renderLicensing } from '../testUtils/render';
 import { type FakeBackend, licenseHandlers } from '../testUtils/server';
 import { useLicenseStatus } from './useLicenseStatus';
 
-jest.setTimeout(20_000);
+jest.setTimeout(60_000);
 
 const server = setupServer();
 registerMswTestHooks(server);

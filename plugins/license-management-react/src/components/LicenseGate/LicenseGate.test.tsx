@@ -10,7 +10,7 @@ import { type FakeBackend, licenseHandlers } from '../../testUtils/server';
 import { LicenseGate } from './LicenseGate';
 
 // Material tables and dialogs render slowly in jsdom on a busy machine.
-jest.setTimeout(20_000);
+jest.setTimeout(60_000);
 
 const server = setupServer();
 registerMswTestHooks(server);

@@ -15,7 +15,7 @@ import { licenseHandlers } from '../../testUtils/server';
 import { LicenseBanner } from './LicenseBanner';
 
 // Material tables and dialogs render slowly in jsdom on a busy machine.
-jest.setTimeout(20_000);
+jest.setTimeout(60_000);
 
 const server = setupServer();
 registerMswTestHooks(server);

@@ -11,7 +11,7 @@ import { licenseHandlers } from '../../testUtils/server';
 import { LicenseManagementPage } from './LicenseManagementPage';
 
 // Material tables and dialogs render slowly in jsdom on a busy machine.
-jest.setTimeout(20_000);
+jest.setTimeout(60_000);
 
 const server = setupServer();
 registerMswTestHooks(server);

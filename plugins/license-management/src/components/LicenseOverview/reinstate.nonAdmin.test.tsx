@@ -10,7 +10,7 @@ import { renderLicensing } from '../../testUtils/renderLicensing';
 import { licenseHandlers } from '../../testUtils/server';
 import { LicenseManagementPage } from '../LicenseManagementPage';
 
-jest.setTimeout(20_000);
+jest.setTimeout(60_000);
 
 const server = setupServer();
 registerMswTestHooks(server);

@@ -13,7 +13,7 @@ import { API, type FakeBackend, errorBody, licenseHandlers } from '../../testUti
 import { LicenseManagementPage } from '../LicenseManagementPage';
 
 // Material tables and dialogs render slowly in jsdom on a busy machine.
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 const server = setupServer();
 registerMswTestHooks(server);

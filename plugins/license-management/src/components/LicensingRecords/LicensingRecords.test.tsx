@@ -8,7 +8,7 @@ import { renderLicensing } from '../../testUtils/renderLicensing';
 import { type FakeBackend, licenseHandlers } from '../../testUtils/server';
 import { LicensingRecords } from './LicensingRecords';
 
-jest.setTimeout(20_000);
+jest.setTimeout(60_000);
 
 const server = setupServer();
 registerMswTestHooks(server);

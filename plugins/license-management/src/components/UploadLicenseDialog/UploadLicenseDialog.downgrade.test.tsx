@@ -10,7 +10,7 @@ import { API, renderLicensing } from '../../testUtils/renderLicensing';
 import { UploadLicenseDialog } from './UploadLicenseDialog';
 
 // Material dialogs render slowly in jsdom on a busy machine.
-jest.setTimeout(20_000);
+jest.setTimeout(60_000);
 
 const server = setupServer();
 registerMswTestHooks(server);
