@@ -13,18 +13,33 @@
  *      module) and packages/app (the frontend plugin), all from the tarballs;
  *      `npm install` there;
  *   3. runs the installed license-ctl (`--help`, `vendor keygen`), starts the
- *      backend on a free port with SQLite, a static external-access token and
- *      the fresh vendor key, waits for /health, reads /status, then
- *      `request-key`, `vendor issue` (a Base), `install -f`, and checks that
- *      /status shows the edition in force;
+ *      backend on a free port with the local PostgreSQL (127.0.0.1:5432, user
+ *      postgres, trust auth; started like .ci/run does when `pg_isready`
+ *      fails) under a database prefix of its own (`lm_install_<random>_`), a
+ *      static external-access token and the fresh vendor key, waits for
+ *      /health, reads /status, then `request-key`, `vendor issue` (a Base),
+ *      `install -f`, and checks that /status shows the edition in force;
  *   4. checks that the frontend plugin's entry points (`.`, `./alpha`) and the
  *      -react library resolve through their package exports;
- *   5. stops the backend and removes the directory (--keep keeps it).
+ *   5. stops the backend, drops the run's databases and removes the directory,
+ *      on failure and on SIGINT/SIGTERM too (--keep keeps both).
  *
  * Exits non-zero on the first failure; every wait is bounded.
+ *
+ * Timings (`npm run test:install -- --no-build`, 2 cores shared with other
+ * work, so the load average is given; CPU = user + sys of the whole run):
+ *   SQLite (better-sqlite3 compiled from source during `npm install`, its
+ *   prebuilt binary out of reach): 707 s wall, 279 CPU-s, load ~9.5 —
+ *   pack 213 s, npm install 388 s.
+ *   PostgreSQL (no native module left to build): 136 s wall, 156 CPU-s,
+ *   load ~3.1 — pack 50 s, npm install 65 s, clean up 14 s; other runs at
+ *   load ~4: 157–215 s, npm install 52–90 s.
+ * `npm install` already ran with --prefer-offline --no-audit --no-fund.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +54,13 @@ const INSTALL_TIMEOUT_MS = 15 * 60_000;
 const BOOT_TIMEOUT_MS = 120_000;
 const COMMAND_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
+
+// The backend's databases: pg is pure JavaScript (better-sqlite3 compiles
+// from source here, its prebuilt binaries being out of reach). Each run has
+// its own prefix, so that runs side by side never share a database.
+const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+const DB_PREFIX = `lm_install_${randomBytes(4).toString('hex')}_`;
+const PG_START_TIMEOUT_MS = 30_000;
 
 const TOKEN = 'install-test-token-0123456789abcdef';
 const KID = 'install-test-vendor';
@@ -57,6 +79,8 @@ const secs = (ms) => `${(ms / 1000).toFixed(1)}s`;
 const timings = [];
 let work;
 let backend;
+let databasesUsed = false;
+let interrupted = null;
 
 class Failure extends Error {}
 function fail(message) {
@@ -67,6 +91,7 @@ function check(condition, message) {
 }
 
 async function step(name, fn) {
+  if (interrupted) fail(`interrupted (${interrupted})`);
   const t = Date.now();
   console.log(`\n▶ ${name}`);
   const result = await fn();
@@ -173,6 +198,11 @@ function checkTarball(p) {
     const targets = typeof target === 'string' ? [target] : Object.entries(target).filter(([c]) => c !== 'backstage').map(([, t]) => t);
     for (const t of targets) check(has(t), `${p.name}: exports['${mount}'] points at ${t}, not in the tarball`);
   }
+  check(pkg.license === 'Apache-2.0', `${p.name}: license '${pkg.license}', expected Apache-2.0`);
+  check(files.has('README.md'), `${p.name}: the tarball has no README.md`);
+  check(files.has('LICENSE'), `${p.name}: the tarball has no LICENSE`);
+  const license = run('tar', ['-xzOf', p.file, 'package/LICENSE'], { quiet: true }).stdout;
+  check(license === readFileSync(join(ROOT, 'LICENSE'), 'utf8'), `${p.name}: its LICENSE is not the repository's LICENSE`);
   for (const dep of Object.values(pkg.dependencies ?? {})) {
     check(!/^(workspace|file|link):/.test(dep), `${p.name}: dependency spec '${dep}' only works in the repo`);
   }
@@ -219,7 +249,6 @@ function writeApp(app, packs) {
       '@backstage/plugin-permission-backend': backendDefaults['@backstage/plugin-permission-backend'],
       [BACKEND]: tgz(BACKEND),
       [POLICY_MODULE]: tgz(POLICY_MODULE),
-      'better-sqlite3': '^12.4.1',
     },
   });
   writeFileSync(
@@ -261,9 +290,12 @@ function writeConfig(app, port, keyDir) {
       `    port: ${port}`,
       '    host: 127.0.0.1',
       '  database:',
-      '    client: better-sqlite3',
+      '    client: pg',
       '    connection:',
-      `      directory: ${JSON.stringify(join(app, 'data'))}`,
+      `      host: ${PG.host}`,
+      `      port: ${PG.port}`,
+      `      user: ${PG.user}`,
+      `    prefix: ${DB_PREFIX}`,
       '  auth:',
       '    externalAccess:',
       '      - type: static',
@@ -281,6 +313,53 @@ function writeConfig(app, port, keyDir) {
       '',
     ].join('\n'),
   );
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+const pgReady = () => spawnSync('pg_isready', ['-h', PG.host, '-p', String(PG.port), '-q']).status === 0;
+
+/** Starts the local cluster when `pg_isready` fails, as .ci/run does. */
+async function ensurePostgres() {
+  if (pgReady()) return;
+  const versions = existsSync('/etc/postgresql') ? readdirSync('/etc/postgresql') : [];
+  check(versions.length > 0, `PostgreSQL does not answer at ${PG.host}:${PG.port} and no cluster is in /etc/postgresql`);
+  console.log(`  PostgreSQL does not answer; starting cluster ${versions[0]}/main`);
+  spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', versions[0], 'main', 'start'], { stdio: 'inherit' });
+  const deadline = Date.now() + PG_START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (pgReady()) return;
+    await sleep(1000);
+  }
+  fail(`PostgreSQL does not answer at ${PG.host}:${PG.port} after ${secs(PG_START_TIMEOUT_MS)}`);
+}
+
+/** Runs fn with a client on the maintenance database (pg from the repository's node_modules). */
+async function withPostgres(fn) {
+  const { Client } = createRequire(join(ROOT, 'package.json'))('pg');
+  const client = new Client({ ...PG, database: 'postgres', connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function runDatabases(client) {
+  const { rows } = await client.query('SELECT datname FROM pg_database');
+  return rows.map((r) => r.datname).filter((n) => n.startsWith(DB_PREFIX)).sort();
+}
+
+/** Drops every database of this run; answers the names dropped. */
+function dropRunDatabases() {
+  return withPostgres(async (client) => {
+    const names = await runDatabases(client);
+    for (const name of names) await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
+    const left = await runDatabases(client);
+    if (left.length) throw new Error(`still there after DROP DATABASE: ${left.join(', ')}`);
+    return names;
+  });
 }
 
 // ---------------------------------------------------------------- 3. the backend
@@ -371,23 +450,25 @@ async function main() {
     stageRepo(join(work, 'stage'));
     return PUBLISHED.map((dir) => {
       check(existsSync(resolve(ROOT, dir, 'dist')), `${dir} has no dist/: run npm run build:published (or drop --no-build)`);
+      const t = Date.now();
       const p = packOne(dir, join(work, 'stage'), packDir);
       checkTarball(p);
-      console.log(`  ${p.name}: ${(p.size / 1024).toFixed(1)} kB packed, ${(p.unpacked / 1024).toFixed(1)} kB unpacked, ${p.entries} files`);
+      console.log(`  ${p.name}: ${(p.size / 1024).toFixed(1)} kB packed, ${(p.unpacked / 1024).toFixed(1)} kB unpacked, ${p.entries} files (${secs(Date.now() - t)})`);
       return p;
     });
   });
 
   await step('npm install into a throwaway Backstage app', () => {
     writeApp(app, packs);
-    // better-sqlite3 compiles from source when its prebuilt binary is out of
-    // reach (no GitHub here): let node-gyp use every core.
     run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
       cwd: app,
-      env: { ...process.env, JOBS: 'max' },
       timeout: INSTALL_TIMEOUT_MS,
       quiet: true,
     });
+    // Nothing needs it with PostgreSQL; were it pulled in again, it would compile from source.
+    if (existsSync(join(app, 'node_modules/better-sqlite3'))) {
+      console.warn('  note: better-sqlite3 was installed (a dependency pulled it in); it compiles from source here');
+    }
   });
 
   const ctlBin = join(app, 'node_modules/.bin/license-ctl');
@@ -410,10 +491,15 @@ async function main() {
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  await step(`start the backend on port ${port} and wait for /health`, async () => {
+  await step(`start the backend on port ${port} (PostgreSQL, prefix ${DB_PREFIX}) and wait for /health`, async () => {
+    await ensurePostgres();
     writeConfig(app, port, keyDir);
+    databasesUsed = true;
     backend = startBackend(app, logFile);
     await waitForHealth(url, logFile);
+    const names = await withPostgres(runDatabases);
+    check(names.includes(`${DB_PREFIX}license-management`), `no database ${DB_PREFIX}license-management (the run's: ${names.join(', ') || 'none'})`);
+    console.log(`  databases: ${names.join(', ')}`);
   });
 
   await step('/status answers with the token, and only with it', async () => {
@@ -478,6 +564,44 @@ async function main() {
   return packs;
 }
 
+/**
+ * Stops the backend, drops the run's databases, removes the directory (once,
+ * whether the run ends, fails or is interrupted); answers false if a drop failed.
+ */
+let cleaning;
+const cleanUp = () => (cleaning ??= cleanUpOnce());
+async function cleanUpOnce() {
+  const t = Date.now();
+  await stopBackend().catch(() => {});
+  if (KEEP) {
+    if (work) console.log(`kept ${work}`);
+    if (databasesUsed) console.log(`kept the databases ${DB_PREFIX}* (drop each with: DROP DATABASE "<name>" WITH (FORCE))`);
+    return true;
+  }
+  let dropped = true;
+  if (databasesUsed) {
+    try {
+      const names = await dropRunDatabases();
+      console.log(`dropped the databases ${names.join(', ') || '(none)'}`);
+    } catch (e) {
+      dropped = false;
+      console.error(`✘ could not drop the databases ${DB_PREFIX}*: ${e.message}`);
+    }
+  }
+  if (work) rmSync(work, { recursive: true, force: true });
+  timings.push(['clean up (databases, directory)', Date.now() - t]);
+  return dropped;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    interrupted = signal;
+    console.error(`\n✘ install test interrupted (${signal}); cleaning up`);
+    await cleanUp();
+    process.exit(1);
+  });
+}
+
 let status = 0;
 let packs = [];
 try {
@@ -486,9 +610,7 @@ try {
   status = 1;
   console.error(`\n✘ install test failed: ${e instanceof Failure ? e.message : e.stack}`);
 } finally {
-  await stopBackend().catch(() => {});
-  if (work && KEEP) console.log(`kept ${work}`);
-  else if (work) rmSync(work, { recursive: true, force: true });
+  if (!(await cleanUp())) status = 1;
 }
 
 if (packs.length) {
