@@ -5,7 +5,9 @@ const backend = createBackend();
 backend.add(import('@backstage/plugin-auth-backend'));
 // Guest sign-in is for development only: production signs in with a real
 // identity provider (app-config.production.yaml configures no guest provider).
-if (process.env.NODE_ENV !== 'production') {
+// The HTTP benchmark runs the portal in production mode and opts in with
+// LICENSE_PORTAL_GUEST=true (and the provider's dangerouslyAllowOutsideDevelopment).
+if (process.env.NODE_ENV !== 'production' || process.env.LICENSE_PORTAL_GUEST === 'true') {
   backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 }
 backend.add(import('@backstage/plugin-permission-backend'));

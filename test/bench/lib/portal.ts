@@ -78,7 +78,7 @@ export async function startPortal(options: {
       cwd: BACKEND_DIR,
       detached: true,
       stdio: ['ignore', log, log],
-      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...options.env },
+      env: { ...process.env, NODE_ENV: 'production', LICENSE_PORTAL_GUEST: 'true', LOG_LEVEL: 'warn', ...options.env },
     },
   );
   closeSync(log);
