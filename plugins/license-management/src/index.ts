@@ -18,26 +18,8 @@ export {
   LicenseBanner,
   LicenseGuard,
 } from './plugin';
-export {
-  LicenseGate,
-  licenseManagementApiRef,
-  LicenseManagementClient,
-  licenseManagementRouteRef,
-  useLicensedFeature,
-  useLicenseStatus,
-} from '@backstage-licensing/plugin-license-management-react';
-export type {
-  LicensedFeatureOptions,
-  LicensedFeatureResult,
-  LicenseGateProps,
-  LicenseManagementApi,
-  LicenseManagementClientOptions,
-  RecordQuery,
-  RequestKeyFile,
-  UploadOptions,
-  UploadProgress,
-  UseLicenseStatusResult,
-} from '@backstage-licensing/plugin-license-management-react';
+// Everything other plugins import, unchanged, from the -react package.
+export * from '@backstage-licensing/plugin-license-management-react';
 export type { LicenseGuardProps } from './components/LicenseGuard';
 
 /** The app module of the new frontend system (banner and guard), for feature discovery. */
