@@ -36,7 +36,9 @@ export interface LicenseCatalogDefinition {
   communityFeatures?: string[];
 }
 
-export type LicenseType = 'base' | 'plus';
+import type { LicenseType } from './lists';
+
+export type { LicenseType };
 
 /** A catalog checked once and indexed for constant-time look-ups. */
 export interface LicenseCatalog {

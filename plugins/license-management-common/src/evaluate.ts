@@ -6,7 +6,9 @@ import type {
   PortalState,
 } from './types';
 
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from './lists';
+
+export { DAY_MS };
 
 export interface EvaluationInput {
   licenses: readonly InstalledLicense[];

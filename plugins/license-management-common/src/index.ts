@@ -7,7 +7,9 @@
  */
 export * from './permissions';
 export * from './catalog';
+export * from './lists';
 export * from './types';
+export * from './errors';
 export * from './claims';
 export * from './limits';
 export * from './evaluate';

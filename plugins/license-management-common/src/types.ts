@@ -1,31 +1,15 @@
-import type { LicenseType } from './catalog';
+import type { LicenseCatalogDefinition } from './catalog';
+import type {
+  CheckCode,
+  ExceptionCode,
+  LicenseMethod,
+  LicenseState,
+  LicenseType,
+  PortalState,
+  RecordAction,
+} from './lists';
 
-export type { LicenseType };
-export type LicenseMethod = 'request-key' | 'usb-key';
-/**
- * `tampered`: the stored row no longer matches its signed token (or the token
- * no longer verifies); the license is not in force (PRODUCT.md §2.1).
- */
-export type LicenseState = 'valid' | 'superseded' | 'pending' | 'expired' | 'tampered';
-export type PortalState = 'valid' | 'expired' | 'community';
-
-export type ExceptionCode =
-  | 'LICENSE_EXPIRING'
-  | 'LICENSE_EXPIRED'
-  | 'QUOTA_EXCEEDED'
-  | 'LICENSE_SERVER_DISCONNECTED'
-  | 'USB_KEY_MISSING'
-  | 'USB_KEY_FAULT'
-  | 'USB_KEY_ABNORMAL'
-  | 'CLOCK_ROLLBACK'
-  | 'LICENSE_TAMPERED';
-
-export type CheckCode =
-  | 'OK'
-  | 'NOT_LICENSED'
-  | 'EXPIRED'
-  | 'QUOTA_EXCEEDED'
-  | 'CLOCK_ROLLBACK';
+export type { CheckCode, ExceptionCode, LicenseMethod, LicenseState, LicenseType, PortalState, RecordAction };
 
 /** A license as the domain sees it once its token is verified and stored. Times in ms. */
 export interface InstalledLicense {
@@ -60,8 +44,22 @@ export interface LicenseView {
   notBefore: string | null;
   expiresAt: string;
   quota: Record<string, number>;
+  /** May an admin delete it (`DELETE /licenses/:id`)? Decided by the server (`isDeletable`). */
   deletable: boolean;
   uploadedAt: string;
+  /**
+   * The last day it is valid, as the vendor typed it: `YYYY-MM-DD` (UTC),
+   * `validThroughOf(expiresAt)`. People read "valid through <this day>".
+   */
+  validThrough: string;
+  /** Whole days from the instant judged until it expires (0 on its last day); null once expired. */
+  daysLeft: number | null;
+  /**
+   * In force, and its slot will have no valid license within the configured
+   * `expiryWarningDays`, counting renewals already loaded: what
+   * LICENSE_EXPIRING warns of. A renewed license is not expiring soon.
+   */
+  expiringSoon: boolean;
 }
 
 export interface LicenseException {
@@ -77,12 +75,34 @@ export interface LicenseException {
   licenseId?: string;
 }
 
+/** One reporter's share of a metric's use (usage is stored per reporter and summed). */
+export interface UsageReport {
+  /** `provider:<id>` (a usage provider), `plugin:<id>`, or the principal that called `PUT /usage`. */
+  reporter: string;
+  used: number;
+  /** When it last reported (ISO-8601). */
+  reportedAt: string;
+}
+
 export interface QuotaView {
   metric: string;
   title: string;
   authorized: number;
   used: number;
   exceeded: boolean;
+  /** Who reported the use, largest share first. */
+  reporters: UsageReport[];
+}
+
+/** One metric's use, as `GET /usage` returns it (`{ items: UsageView[] }`), for every catalog metric. */
+export interface UsageView {
+  metric: string;
+  title: string;
+  /** The sum of the reports. */
+  used: number;
+  /** The quota of the licenses in force; null when none authorizes the metric. */
+  authorized: number | null;
+  reporters: UsageReport[];
 }
 
 export interface LicenseStatus {
@@ -99,6 +119,13 @@ export interface LicenseStatus {
   usbKey: { status: 'ready' | 'missing' | 'abnormal' | 'fault'; keyId: string | null; enabled: boolean };
   server: { status: 'not-configured' | 'connected' | 'disconnected' | 'serving'; url: string | null };
   evaluatedAt: string;
+  /**
+   * The catalog the portal runs with (`licenseManagement.catalog` in config,
+   * or the default): titles of editions, modules, features and metrics. The
+   * frontend reads every title and record filter value from here and from
+   * {@link LIST_TITLES}; it compiles no catalog of its own.
+   */
+  catalog: LicenseCatalogDefinition;
 }
 
 export interface CheckRequest {
@@ -112,18 +139,6 @@ export interface CheckResult {
   code: CheckCode;
   message: string;
 }
-
-export type RecordAction =
-  | 'upload'
-  | 'replace'
-  | 'delete'
-  | 'expire'
-  | 'reload'
-  | 'lease'
-  /** A superseded license brought back into force by an admin (POST /licenses/:id/reinstate). */
-  | 'reinstate'
-  /** The clock: a jump seen by a replica, or an admin acknowledging a clock fault. */
-  | 'clock';
 
 /** One row of the append-only licensing history. */
 export interface LicenseRecord {

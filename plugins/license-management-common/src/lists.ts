@@ -1,0 +1,104 @@
+/**
+ * The fixed lists of the License Management API, each written once. Types,
+ * zod enums (`z.enum(LICENSE_STATES)`), command-line choices and the filters
+ * of the records page are derived from these arrays; the words people read
+ * for each value are in {@link LIST_TITLES}.
+ */
+
+/** What kind of license: a Base edition or a Plus module. */
+export const LICENSE_TYPES = ['base', 'plus'] as const;
+export type LicenseType = (typeof LICENSE_TYPES)[number];
+
+/** How a license is bound to the installation. */
+export const LICENSE_METHODS = ['request-key', 'usb-key'] as const;
+export type LicenseMethod = (typeof LICENSE_METHODS)[number];
+
+/**
+ * The state of one license. `tampered`: the stored row no longer matches its
+ * signed token (or the token no longer verifies); not in force (PRODUCT.md §2.1).
+ */
+export const LICENSE_STATES = ['valid', 'superseded', 'pending', 'expired', 'tampered'] as const;
+export type LicenseState = (typeof LICENSE_STATES)[number];
+
+/** The state of the portal as a whole. */
+export const PORTAL_STATES = ['valid', 'expired', 'community'] as const;
+export type PortalState = (typeof PORTAL_STATES)[number];
+
+export const EXCEPTION_CODES = [
+  'LICENSE_EXPIRING',
+  'LICENSE_EXPIRED',
+  'QUOTA_EXCEEDED',
+  'LICENSE_SERVER_DISCONNECTED',
+  'USB_KEY_MISSING',
+  'USB_KEY_FAULT',
+  'USB_KEY_ABNORMAL',
+  'CLOCK_ROLLBACK',
+  'LICENSE_TAMPERED',
+] as const;
+export type ExceptionCode = (typeof EXCEPTION_CODES)[number];
+
+export const CHECK_CODES = ['OK', 'NOT_LICENSED', 'EXPIRED', 'QUOTA_EXCEEDED', 'CLOCK_ROLLBACK'] as const;
+export type CheckCode = (typeof CHECK_CODES)[number];
+
+/**
+ * What a licensing record says happened. `reinstate`: a superseded license
+ * brought back into force by an admin; `clock`: a clock jump seen by a
+ * replica, or an admin acknowledging a clock fault; `rejected`: an upload
+ * that installed nothing, with the reason.
+ */
+export const RECORD_ACTIONS = [
+  'upload',
+  'replace',
+  'delete',
+  'expire',
+  'reload',
+  'lease',
+  'reinstate',
+  'clock',
+  'rejected',
+] as const;
+export type RecordAction = (typeof RECORD_ACTIONS)[number];
+
+/** The words people read for the values of the lists above (page, CLI, CSV). */
+export const LIST_TITLES = {
+  type: { base: 'Base', plus: 'Plus' } satisfies Record<LicenseType, string>,
+  method: { 'request-key': 'Request key', 'usb-key': 'USB key' } satisfies Record<LicenseMethod, string>,
+  state: {
+    valid: 'Valid',
+    superseded: 'Superseded',
+    pending: 'Pending',
+    expired: 'Expired',
+    tampered: 'Tampered',
+  } satisfies Record<LicenseState, string>,
+  portalState: { valid: 'Valid', expired: 'Expired', community: 'Community' } satisfies Record<PortalState, string>,
+  action: {
+    upload: 'Upload',
+    replace: 'Replace',
+    delete: 'Delete',
+    expire: 'Expire',
+    reload: 'Reload',
+    lease: 'Lease',
+    reinstate: 'Reinstate',
+    clock: 'Clock',
+    rejected: 'Rejected',
+  } satisfies Record<RecordAction, string>,
+} as const;
+
+/** One day, in ms. */
+export const DAY_MS = 86_400_000;
+
+/** Is `bytes` a gzip stream (a `.tar.gz` license archive)? By its magic number. */
+export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/** A usage figure (`PUT /usage/:metric` `used`, a provider's count): a safe integer of 0 or more. */
+export const isUsageFigure = (used: unknown): used is number => Number.isSafeInteger(used) && (used as number) >= 0;
+
+/**
+ * The last day a license is valid, as the vendor typed it (`--expires
+ * 2027-12-31` gives exp 2028-01-01T00:00:00Z, valid through 2027-12-31):
+ * the UTC day of the last millisecond before `exp`. `YYYY-MM-DD`.
+ */
+export function validThroughOf(expiresAt: number | string): string {
+  const ms = typeof expiresAt === 'string' ? Date.parse(expiresAt) : expiresAt;
+  return new Date(ms - 1).toISOString().slice(0, 10);
+}
