@@ -1,5 +1,6 @@
 import type { LicenseCatalog } from './catalog';
-import { isoDate, lastValidDay, type Evaluation } from './evaluate';
+import { isoDate, type Evaluation } from './evaluate';
+import { validThroughOf } from './lists';
 import type { CheckRequest, CheckResult } from './types';
 
 /**
@@ -64,7 +65,7 @@ export function decideFeature(
     return {
       allowed: false,
       code: 'EXPIRED',
-      message: `${name} is unavailable: the Base license has expired (last valid day ${lastValidDay(evaluation.lastExpiredBase!.expiresAt)}, UTC). Upload a new license on the License Management page.`,
+      message: `${name} is unavailable: the Base license has expired (last valid day ${validThroughOf(evaluation.lastExpiredBase!.expiresAt)}, UTC). Upload a new license on the License Management page.`,
     };
   }
   if (evaluation.quotas.some(q => q.exceeded)) {

@@ -6,9 +6,8 @@ import type {
   PortalState,
 } from './types';
 
-import { DAY_MS } from './lists';
-
-export { DAY_MS };
+import { DAY_MS, validThroughOf } from './lists';
+import { isExpiredAt, isPendingAt, slotOf } from './slots';
 
 export interface EvaluationInput {
   licenses: readonly InstalledLicense[];
@@ -79,8 +78,6 @@ export interface Evaluation {
   validUntil: number;
 }
 
-const slotOf = (l: InstalledLicense) => (l.type === 'base' ? 'base' : l.item);
-
 /**
  * The one place that decides which license holds each slot, the state of
  * every license, the portal state, quotas and exceptions.
@@ -108,9 +105,9 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
     bySlot.set(slot, list);
     boundary(l.notBefore);
     boundary(l.expiresAt);
-    if (l.expiresAt <= at) {
+    if (isExpiredAt(l, at)) {
       states.set(l.id, 'expired');
-    } else if (l.notBefore !== undefined && l.notBefore > at) {
+    } else if (isPendingAt(l, at)) {
       states.set(l.id, 'pending');
     } else {
       const current = inForce.get(slot);
@@ -171,7 +168,7 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
   if (state === 'expired' && lastExpiredBase) {
     exceptions.push({
       code: 'LICENSE_EXPIRED',
-      message: `The ${catalog.title('item', edition)} Base license has expired (its last valid day was ${lastValidDay(lastExpiredBase.expiresAt)}, UTC). Upload a new license on the License Management page.`,
+      message: `The ${catalog.title('item', edition)} Base license has expired (its last valid day was ${validThroughOf(lastExpiredBase.expiresAt)}, UTC). Upload a new license on the License Management page.`,
       slot: 'base',
       expiresAt: new Date(lastExpiredBase.expiresAt).toISOString(),
     });
@@ -194,7 +191,7 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
         : `The ${catalog.title('item', slot)} Plus license`;
     exceptions.push({
       code: 'LICENSE_EXPIRING',
-      message: `${what} expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'} (last valid day ${lastValidDay(end)}, UTC). Upload a renewal to avoid an interruption.`,
+      message: `${what} expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'} (last valid day ${validThroughOf(end)}, UTC). Upload a renewal to avoid an interruption.`,
       slot,
       expiresAt: new Date(end).toISOString(),
       daysLeft,
@@ -237,8 +234,7 @@ function coverageEnd(list: readonly InstalledLicense[], at: number): number {
   while (extended) {
     extended = false;
     for (const l of list) {
-      const start = l.notBefore ?? Number.NEGATIVE_INFINITY;
-      if (start <= end && l.expiresAt > end) {
+      if (!isPendingAt(l, end) && !isExpiredAt(l, end)) {
         end = l.expiresAt;
         extended = true;
       }
@@ -269,11 +265,6 @@ function computeQuotas(
     figures.push({ metric, authorized: a, used, exceeded: inForce.has(slot) && used > a });
   }
   return figures;
-}
-
-/** The last day (UTC, YYYY-MM-DD) on which a license that ends at `ms` is valid. */
-export function lastValidDay(ms: number): string {
-  return isoDate(ms - 1);
 }
 
 export function isoDate(ms: number): string {

@@ -1,5 +1,6 @@
 import type { LicenseCatalog } from './catalog';
-import { DAY_MS, lastValidDay, type Evaluation } from './evaluate';
+import type { Evaluation } from './evaluate';
+import { DAY_MS, validThroughOf } from './lists';
 
 /**
  * How many days before a slot (the Base, or a Plus module) runs out of valid
@@ -85,7 +86,7 @@ export function licenseNotices(
       code: 'LICENSE_EXPIRING',
       severity: threshold <= 7 ? 'high' : 'normal',
       title: `${slotName(slot)} runs out within ${threshold} day${threshold === 1 ? '' : 's'}`,
-      description: `Its last valid day is ${lastValidDay(end)} (UTC), counting the renewals already uploaded. Upload a renewal on the License Management page to avoid an interruption.`,
+      description: `Its last valid day is ${validThroughOf(end)} (UTC), counting the renewals already uploaded. Upload a renewal on the License Management page to avoid an interruption.`,
       slot,
       thresholdDays: threshold,
     });

@@ -1,4 +1,4 @@
-import { DAY_MS } from './evaluate';
+import { DAY_MS } from './lists';
 import type { InstalledLicense } from './types';
 
 /** The instant the domain tests run at. */
