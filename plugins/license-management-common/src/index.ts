@@ -7,6 +7,7 @@
  */
 export * from './permissions';
 export * from './catalog';
+export * from './catalogView';
 export * from './lists';
 export * from './types';
 export * from './errors';
