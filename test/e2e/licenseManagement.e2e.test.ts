@@ -8,10 +8,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  signLicenseToken,
-  verifyRequestKey,
-} from '@backstage-licensing/plugin-license-management-node';
+import { signLicenseToken, verifyRequestKey } from '@backstage-licensing/license-vendor';
 import type { Locator, Page } from 'playwright-core';
 import { day, expectExit, runLicenseCtl } from '../support/licenseCtl';
 import { type Browser, launchBrowser, screenshotPage } from './browser';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import knexFactory from 'knex';
 import type { LicenseClaims } from '@backstage-licensing/plugin-license-management-common';
-import { signLicenseToken } from '@backstage-licensing/plugin-license-management-node';
+import { signLicenseToken } from '@backstage-licensing/license-vendor';
 import { ProcessGroup, freePort, sleep, waitForUrl } from '../support/processGroup';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 8);

@@ -7,11 +7,8 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  buildTarGz,
-  readLicenseFile,
-  verifyRequestKey,
-} from '@backstage-licensing/plugin-license-management-node';
+import { buildTarGz, verifyRequestKey } from '@backstage-licensing/license-vendor';
+import { readLicenseFile } from '@backstage-licensing/plugin-license-management-common/node';
 import { type CtlResult, ROOT, day, expectExit, runLicenseCtl } from '../support/licenseCtl';
 import { portalConfigYaml } from '../support/portalConfig';
 import { ProcessGroup, freePort, waitForUrl } from '../support/processGroup';

@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildTarGz } from '@backstage-licensing/plugin-license-management-node';
+import { buildTarGz } from '@backstage-licensing/license-vendor';
+import {
+  LICENSE_METHODS,
+  LICENSE_STATES,
+  LICENSE_TYPES,
+  RECORD_ACTIONS,
+} from '@backstage-licensing/plugin-license-management-common';
 import { cli } from './testUtils';
 
 
@@ -164,6 +170,34 @@ describe('admin verbs', () => {
     expect(JSON.parse(json.out)).toEqual(STATUS);
   });
 
+  it('status shows each license as valid through its last day and the method by its title, never the raw expiry', async () => {
+    routes[`GET ${api('/status')}`] = () => ({ status: 200, body: STATUS });
+    const r = await cli('status', '--url', url, '--token', 't');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Method\s+Request key$/m);
+    expect(r.out).toMatch(/^Base\s+lic-base, valid, valid through 2027-03-31$/m);
+    expect(r.out).toMatch(/^Plus\s+vmware lic-vm, valid through 2027-03-31$/m);
+    expect(r.out).not.toContain('2027-04-01');
+  });
+
+  it('status takes the last valid day the server sends (validThrough) and names a license server', async () => {
+    routes[`GET ${api('/status')}`] = () => ({
+      status: 200,
+      body: { ...STATUS, method: 'server', base: license({ validThrough: '2027-12-31' }), plus: [] },
+    });
+    const r = await cli('status', '--url', url, '--token', 't');
+    expect(r.out).toMatch(/^Method\s+License server$/m);
+    expect(r.out).toMatch(/^Base\s+lic-base, valid, valid through 2027-12-31$/m);
+  });
+
+  it('install says what it installed and until which day it is valid', async () => {
+    routes[`POST ${api('/licenses')}`] = () => ({ status: 201, body: { installed: [license()], unchanged: [], superseded: [] } });
+    const file = join(dir, 'through.txt');
+    await writeFile(file, 'x.y.z\n');
+    const r = await cli('install', '--url', url, '--token', 't', '-f', file);
+    expect(r.out).toBe('installed base enterprise-prepaid lic-base (valid, valid through 2027-03-31)');
+  });
+
   it('clock acknowledge posts to /clock/acknowledge and prints the reset mark and the status', async () => {
     routes[`POST ${api('/clock/acknowledge')}`] = () => ({
       status: 200,
@@ -276,9 +310,56 @@ describe('admin verbs', () => {
     const lines = r.out.split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0].split('\t').slice(1, 4)).toEqual(['delete', 'plus', 'vmware']);
+    // The method by its title, the expiry as the last valid day (expiresAt is 2027-04-01T00:00Z).
+    expect(lines[0].split('\t').slice(4, 8)).toEqual(['Request key', 'valid', 'vmware-cpus=32', 'valid through 2027-03-31']);
+    expect(lines[1].split('\t').slice(4, 8)).toEqual(['-', '-', '-', '-']);
+    expect(r.out).not.toContain('2027-04-01');
     expect(lines[1].split('\t').slice(1, 4)).toEqual(['reload', '-', '-']);
     expect(lines[2]).toBe('# more: --cursor c2');
     const json = await cli('records', '--url', url, '--token', 't', '--json');
     expect(JSON.parse(json.out).nextCursor).toBe('c2');
+  });
+
+  it('records --json prints the page as the API sends it', async () => {
+    const page = {
+      items: [
+        {
+          id: '1', time: '2026-11-28T00:00:00.000Z', action: 'upload', licenseId: 'lic-base', type: 'base', item: 'standard',
+          method: 'usb-key', quota: {}, state: 'valid', issuedAt: null, expiresAt: '2027-04-01T00:00:00.000Z',
+          actor: 'user:default/admin', detail: null,
+        },
+      ],
+      nextCursor: null,
+    };
+    routes[`GET ${api('/records')}`] = () => ({ status: 200, body: page });
+    const r = await cli('records', '--url', url, '--token', 't', '--json');
+    expect(JSON.parse(r.out)).toEqual(page);
+  });
+
+  it.each([
+    ['--type', LICENSE_TYPES],
+    ['--method', LICENSE_METHODS],
+    ['--state', LICENSE_STATES],
+    ['--action', RECORD_ACTIONS],
+  ] as const)('records %s takes every value of its -common list and passes it on', async (flag, values) => {
+    routes[`GET ${api('/records')}`] = () => ({ status: 200, body: { items: [], nextCursor: null } });
+    for (const value of values) {
+      seen.length = 0;
+      const r = await cli('records', '--url', url, '--token', 't', flag, value);
+      expect([flag, value, r.code, r.err]).toEqual([flag, value, 0, []]);
+      expect(new URL(seen[0].url, 'http://x').searchParams.get(flag.slice(2))).toBe(value);
+    }
+  });
+
+  it.each([
+    ['--type', 'gold', LICENSE_TYPES],
+    ['--method', 'Request key', LICENSE_METHODS],
+    ['--state', 'broken', LICENSE_STATES],
+    ['--action', 'burn', RECORD_ACTIONS],
+  ] as const)('records %s %p is bad usage that names the allowed values, and asks nothing', async (flag, value, allowed) => {
+    const r = await cli('records', '--url', url, '--token', 't', flag, value);
+    expect(r.code).toBe(2);
+    expect(r.err.join(' ')).toContain(allowed.join(', '));
+    expect(seen).toEqual([]);
   });
 });

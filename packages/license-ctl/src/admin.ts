@@ -1,13 +1,20 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import type {
-  LicenseStatus,
-  LicenseView,
-  RecordPage,
-  ReinstateResult,
-  UploadResult,
+import {
+  isGzip,
+  validThroughOf,
+  type LicenseMethod,
+  type LicenseState,
+  type LicenseStatus,
+  type LicenseType,
+  type LicenseView,
+  type RecordAction,
+  type RecordPage,
+  type ReinstateResult,
+  type UploadResult,
 } from '@backstage-licensing/plugin-license-management-common';
 import { AdminClient, type ClientOptions } from './client';
 import { CliError, DowngradeRefusedError } from './errors';
+import { methodTitle, validThroughText } from './format';
 import type { Output } from './output';
 
 async function readInput(file: string): Promise<Buffer> {
@@ -40,16 +47,15 @@ const superseded = (l: LicenseView) => `superseded ${l.type} ${l.item} ${l.id} (
  */
 export async function install(opts: ClientOptions, file: string, out: Output, acknowledge?: boolean) {
   const bytes = await readInput(file);
-  const gzip = bytes.length > 1 && bytes[0] === 0x1f && bytes[1] === 0x8b;
   const client = new AdminClient(opts);
   const result = await acknowledgeHint(
     client.json<UploadResult>('POST', `/licenses${acknowledgeQuery(acknowledge)}`, {
       bytes,
-      type: gzip ? 'application/gzip' : 'text/plain',
+      type: isGzip(bytes) ? 'application/gzip' : 'text/plain',
     }),
     'install it',
   );
-  for (const l of result.installed) out.line(`installed ${l.type} ${l.item} ${l.id} (${l.state}, expires ${l.expiresAt.slice(0, 10)})`);
+  for (const l of result.installed) out.line(`installed ${l.type} ${l.item} ${l.id} (${l.state}, ${validThroughText(l)})`);
   for (const l of result.unchanged) out.line(`unchanged ${l.type} ${l.item} ${l.id} (already installed)`);
   for (const l of result.superseded ?? []) out.line(superseded(l));
 }
@@ -64,7 +70,7 @@ export async function reinstate(opts: ClientOptions, id: string, out: Output, ac
     'reinstate it',
   );
   const l = result.reinstated;
-  out.line(`reinstated ${l.type} ${l.item} ${l.id} (${l.state}, expires ${l.expiresAt.slice(0, 10)})`);
+  out.line(`reinstated ${l.type} ${l.item} ${l.id} (${l.state}, ${validThroughText(l)})`);
   for (const s of result.superseded) out.line(superseded(s));
 }
 
@@ -82,12 +88,12 @@ export async function status(opts: ClientOptions, json: boolean, out: Output) {
   const rows: [string, string][] = [
     ['Edition', `${s.editionTitle} (${s.edition})`],
     ['State', s.state],
-    ['Method', s.method ?? '-'],
+    ['Method', methodTitle(s.method)],
     ['Product version', s.productVersion],
     ['Key ID', s.keyId],
-    ['Base', s.base ? `${s.base.id}, ${s.base.state}, expires ${s.base.expiresAt.slice(0, 10)}` : '-'],
+    ['Base', s.base ? `${s.base.id}, ${s.base.state}, ${validThroughText(s.base)}` : '-'],
   ];
-  for (const p of s.plus) rows.push(['Plus', `${p.item} ${p.id}, expires ${p.expiresAt.slice(0, 10)}`]);
+  for (const p of s.plus) rows.push(['Plus', `${p.item} ${p.id}, ${validThroughText(p)}`]);
   for (const q of s.quotas) rows.push(['Quota', `${q.metric} ${q.used}/${q.authorized}${q.exceeded ? ' EXCEEDED' : ''}`]);
   for (const e of s.exceptions) rows.push(['Exception', `${e.code}: ${e.message}`]);
   const width = Math.max(...rows.map(r => r[0].length));
@@ -127,15 +133,16 @@ export async function deleteLicense(opts: ClientOptions, id: string, out: Output
   out.line(`deleted ${id}`);
 }
 
+/** `records` options; the list-valued filters take the values of the -common lists (commander checks them). */
 export interface RecordOptions {
   json?: boolean;
   limit?: string;
   cursor?: string;
-  type?: string;
+  type?: LicenseType;
   item?: string;
-  method?: string;
-  state?: string;
-  action?: string;
+  method?: LicenseMethod;
+  state?: LicenseState;
+  action?: RecordAction;
 }
 
 export async function records(opts: ClientOptions, ro: RecordOptions, out: Output) {
@@ -149,10 +156,12 @@ export async function records(opts: ClientOptions, ro: RecordOptions, out: Outpu
     out.line(JSON.stringify(page, null, 2));
     return;
   }
+  // One tab-separated row per record: time, action, type, item, method, state, quota, valid through, actor, license id.
   for (const r of page.items) {
     const quota = Object.entries(r.quota).map(([k, v]) => `${k}=${v}`).join(',');
+    const validThrough = r.expiresAt ? `valid through ${validThroughOf(r.expiresAt)}` : '-';
     out.line(
-      [r.time, r.action, r.type ?? '-', r.item ?? '-', r.method ?? '-', r.state ?? '-', quota || '-', r.expiresAt?.slice(0, 10) ?? '-', r.actor, r.licenseId ?? '']
+      [r.time, r.action, r.type ?? '-', r.item ?? '-', methodTitle(r.method), r.state ?? '-', quota || '-', validThrough, r.actor, r.licenseId ?? '']
         .join('\t'),
     );
   }

@@ -112,7 +112,7 @@ describe('install and reinstate: downgrades', () => {
     expect(r.code).toBe(0);
     expect(seen).toEqual([{ method: 'POST', url: '/api/license-management/licenses?acknowledge=true' }]);
     expect(r.out.split('\n')).toEqual([
-      'installed base standard std (valid, expires 2027-01-01)',
+      'installed base standard std (valid, valid through 2026-12-31)',
       'superseded base enterprise-prepaid ent (no longer in force; reinstate ent brings it back)',
     ]);
   });
@@ -136,7 +136,7 @@ describe('install and reinstate: downgrades', () => {
     expect(r.code).toBe(0);
     expect(seen).toEqual([{ method: 'POST', url: '/api/license-management/licenses/ent%2F1/reinstate' }]);
     expect(r.out.split('\n')).toEqual([
-      'reinstated base enterprise-prepaid ent/1 (valid, expires 2027-01-01)',
+      'reinstated base enterprise-prepaid ent/1 (valid, valid through 2026-12-31)',
       'superseded base standard std (no longer in force; reinstate std brings it back)',
     ]);
   });

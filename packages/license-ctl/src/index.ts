@@ -5,6 +5,12 @@
  * @packageDocumentation
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import {
+  LICENSE_METHODS,
+  LICENSE_STATES,
+  LICENSE_TYPES,
+  RECORD_ACTIONS,
+} from '@backstage-licensing/plugin-license-management-common';
 import * as admin from './admin';
 import { DowngradeRefusedError, UsageError } from './errors';
 import { stdout, type Output } from './output';
@@ -75,22 +81,11 @@ function buildProgram(out: Output, errors: { write(s: string): void }) {
     .option('--json', 'print the raw JSON')
     .option('--limit <n>', 'records per page (1-200)', parseLimit)
     .option('--cursor <cursor>', 'next page, from a previous listing')
-    .addOption(new Option('--type <type>', 'license type').choices(['base', 'plus']))
+    .addOption(new Option('--type <type>', 'license type').choices(LICENSE_TYPES))
     .option('--item <item>', 'edition or module id')
-    .addOption(new Option('--method <method>', 'licensing method').choices(['request-key', 'usb-key']))
-    .addOption(new Option('--state <state>', 'license state').choices(['valid', 'superseded', 'pending', 'expired', 'tampered']))
-    .addOption(
-      new Option('--action <action>', 'what happened').choices([
-        'upload',
-        'replace',
-        'delete',
-        'expire',
-        'reload',
-        'lease',
-        'reinstate',
-        'clock',
-      ]),
-    )
+    .addOption(new Option('--method <method>', 'licensing method').choices(LICENSE_METHODS))
+    .addOption(new Option('--state <state>', 'license state').choices(LICENSE_STATES))
+    .addOption(new Option('--action <action>', 'what happened').choices(RECORD_ACTIONS))
     .action((o: Conn & admin.RecordOptions) => admin.records(o, o, out));
 
   const v = program.command('vendor').description('offline: keys and license issuing');

@@ -5,14 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileCatalog } from '@backstage-licensing/plugin-license-management-common';
 import {
-  createRequestKey,
-  createVendorKeyring,
   generateEd25519KeyPair,
   keyIdOf,
-  LicenseRejectedError,
   readLicenseFile,
+} from '@backstage-licensing/plugin-license-management-common/node';
+import { verifyRequestKey } from '@backstage-licensing/license-vendor';
+// The portal side (a devDependency): what license-ctl issues, a portal accepts.
+import {
+  createRequestKey,
+  createVendorKeyring,
+  LicenseRejectedError,
   verifyLicenseToken,
-  verifyRequestKey,
 } from '@backstage-licensing/plugin-license-management-node';
 import { cli } from './testUtils';
 
@@ -261,6 +264,25 @@ describe('vendor issue', () => {
     expect(r.code).toBe(1);
     expect(r.err).toHaveLength(1);
     expect(r.err[0]).toMatch(/cannot write/);
+  });
+});
+
+describe('vendor issue --expires', () => {
+  it('is valid all of the day typed: exp is the next midnight (UTC), shown as "valid through" the day typed', async () => {
+    const output = join(dir, 'through.txt');
+    const r = await cli(
+      'vendor', 'issue', '--key', keyFile, '--kid', 'test-vendor', '--usb-key-id', USB,
+      '--base', 'standard', '--expires', '2027-12-31', '-o', output,
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/: base standard \(valid through 2027-12-31\)$/);
+    expect(r.out).not.toContain('2028-01-01');
+    const { verified } = await verifyAll(output);
+    expect(new Date(verified[0].claims.exp * 1000).toISOString()).toBe('2028-01-01T00:00:00.000Z');
+
+    const inspected = await cli('vendor', 'inspect', output, '--public-key', pubFile);
+    expect(inspected.code).toBe(0);
+    expect(inspected.out).toMatch(/line \d+: kid=test-vendor alg=EdDSA signature valid, valid through 2027-12-31$/m);
   });
 });
 

@@ -5,20 +5,24 @@ import { compactVerify, decodeProtectedHeader } from 'jose';
 import {
   claimsProblem,
   compileCatalog,
+  DAY_MS,
+  validThroughOf,
   type LicenseCatalog,
   type LicenseCatalogDefinition,
   type LicenseClaims,
 } from '@backstage-licensing/plugin-license-management-common';
 import {
-  buildTarGz,
   generateEd25519KeyPair,
   readEd25519PrivateKey,
   readEd25519PublicKey,
   readLicenseFile,
+} from '@backstage-licensing/plugin-license-management-common/node';
+import {
+  buildTarGz,
   RequestKeyError,
   signLicenseToken,
   verifyRequestKey,
-} from '@backstage-licensing/plugin-license-management-node';
+} from '@backstage-licensing/license-vendor';
 import { CliError, UsageError } from './errors';
 import type { Output } from './output';
 
@@ -157,7 +161,8 @@ export async function issue(o: IssueOptions, out: Output) {
     seen.add(spec.item);
   }
   const now = o.now ?? Date.now();
-  const exp = parseDay(o.expires, '--expires') + 86_400_000;
+  // Valid all of the day typed: exp is 00:00 UTC of the day after it (PRODUCT.md §2.3).
+  const exp = parseDay(o.expires, '--expires') + DAY_MS;
   const nbf = o.notBefore !== undefined ? parseDay(o.notBefore, '--not-before') : undefined;
   if (exp <= now) throw new UsageError(`--expires ${o.expires} is in the past.`);
   if (nbf !== undefined && nbf >= exp) throw new UsageError('--not-before must be on or before --expires.');
@@ -225,7 +230,9 @@ export async function issue(o: IssueOptions, out: Output) {
   } catch (e) {
     throw new CliError(`cannot write '${o.output}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  out.line(`issued ${licenses.length} license(s) for ${sub} to ${o.output}: ${licenses.map(l => `${l.type} ${l.item}`).join(', ')}`);
+  out.line(
+    `issued ${licenses.length} license(s) for ${sub} to ${o.output}: ${licenses.map(l => `${l.type} ${l.item}`).join(', ')} (valid through ${validThroughOf(exp)})`,
+  );
 }
 
 export async function inspect(file: string, publicKeyFile: string | undefined, out: Output) {
@@ -277,7 +284,9 @@ export async function inspect(file: string, publicKeyFile: string | undefined, o
         bad += 1;
       }
     }
-    out.line(`${source}: kid=${String(header.kid)} alg=${String(header.alg)} signature ${signature}`);
+    const exp = (claims as { exp?: unknown } | null)?.exp;
+    const through = typeof exp === 'number' && Number.isFinite(exp) ? `, valid through ${validThroughOf(exp * 1000)}` : '';
+    out.line(`${source}: kid=${String(header.kid)} alg=${String(header.alg)} signature ${signature}${through}`);
     out.line(JSON.stringify(claims, null, 2));
   }
   if (bad > 0) throw new CliError(`${bad} token(s) in '${file}' did not pass inspection.`);

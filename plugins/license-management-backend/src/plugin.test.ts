@@ -7,8 +7,8 @@ import {
 import {
   generateEd25519KeyPair,
   licenseManagementSettingsExtensionPoint,
-  signLicenseToken,
 } from '@backstage-licensing/plugin-license-management-node';
+import { signLicenseToken } from '@backstage-licensing/license-vendor';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import request from 'supertest';

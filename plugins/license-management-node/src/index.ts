@@ -1,8 +1,11 @@
 /**
  * Node library of the License Management plugin: the license service that
  * other backend plugins inject (`licenseServiceRef`), the usage extension
- * point, and license tokens, license files and request keys (used by the
- * backend and by license-ctl).
+ * point, and what a portal needs of licenses: verifying license tokens,
+ * reading license files, writing request keys, the installation key pair and
+ * its Key ID. It verifies and never signs: signing licenses, building license
+ * archives and reading request keys are the vendor's
+ * (`@backstage-licensing/license-vendor`).
  *
  * @packageDocumentation
  */

@@ -2,10 +2,8 @@ import {
   compileCatalog,
   type LicenseClaims,
 } from '@backstage-licensing/plugin-license-management-common';
-import {
-  generateEd25519KeyPair,
-  signLicenseToken,
-} from '@backstage-licensing/plugin-license-management-node';
+import { generateEd25519KeyPair } from '@backstage-licensing/plugin-license-management-common/node';
+import { signLicenseToken } from '@backstage-licensing/license-vendor';
 
 export type Vendor = { kid: string; privateKeyPem: string; publicKeyPem: string };
 

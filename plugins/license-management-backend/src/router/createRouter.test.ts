@@ -1,5 +1,5 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { verifyRequestKey } from '@backstage-licensing/plugin-license-management-node';
+import { verifyRequestKey } from '@backstage-licensing/license-vendor';
 import request from 'supertest';
 import { type Harness, startHarness } from '../testing/harness';
 

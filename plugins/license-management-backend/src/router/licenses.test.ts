@@ -1,4 +1,4 @@
-import { buildTarGz } from '@backstage-licensing/plugin-license-management-node';
+import { buildTarGz } from '@backstage-licensing/license-vendor';
 import request from 'supertest';
 import { DAY, type Harness, startHarness } from '../testing/harness';
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildTarGz } from '@backstage-licensing/plugin-license-management-node';
+import { buildTarGz } from '@backstage-licensing/license-vendor';
 import request from 'supertest';
 import { type Harness, startHarness } from '../testing/harness';
 

@@ -3,8 +3,8 @@ import { compileCatalog } from '@backstage-licensing/plugin-license-management-c
 import {
   createVendorKeyring,
   generateEd25519KeyPair,
-  signLicenseToken,
 } from '@backstage-licensing/plugin-license-management-node';
+import { signLicenseToken } from '@backstage-licensing/license-vendor';
 import { KnexLicenseStore } from '../database/KnexLicenseStore';
 import { LicenseManager } from './LicenseManager';
 

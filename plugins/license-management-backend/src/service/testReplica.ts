@@ -6,8 +6,8 @@ import {
 import {
   createVendorKeyring,
   generateEd25519KeyPair,
-  signLicenseToken,
 } from '@backstage-licensing/plugin-license-management-node';
+import { signLicenseToken } from '@backstage-licensing/license-vendor';
 import { KnexLicenseStore } from '../database/KnexLicenseStore';
 import { LicenseManager, type LicenseManagerOptions } from './LicenseManager';
 

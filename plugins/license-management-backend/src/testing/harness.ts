@@ -15,9 +15,9 @@ import {
   generateEd25519KeyPair,
   licenseManagementSettingsExtensionPoint,
   licenseServiceRef,
-  signLicenseToken,
   type LicenseService,
 } from '@backstage-licensing/plugin-license-management-node';
+import { signLicenseToken } from '@backstage-licensing/license-vendor';
 import type { LicenseClaims } from '@backstage-licensing/plugin-license-management-common';
 import request from 'supertest';
 import { licenseManagementPlugin } from '../plugin';

@@ -1,9 +1,14 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { buildTarGz, type ArchiveEntry } from './archive';
+import { buildTarGz, type ArchiveEntry } from '@backstage-licensing/license-vendor';
 import { FuzzStats, RUNS, TIMEOUT } from './fuzzSupport';
-import { LICENSE_FILE_LIMITS, LicenseFileError, readLicenseFile, type LicenseFile } from './licenseFile';
-import { isCompactJws } from './token';
+import { LICENSE_FILE_LIMITS } from '@backstage-licensing/plugin-license-management-common';
+import {
+  isCompactJws,
+  LicenseFileError,
+  readLicenseFile,
+  type LicenseFile,
+} from '@backstage-licensing/plugin-license-management-common/node';
 
 /*
  * Properties of readLicenseFile over generated input: it never throws

@@ -2,8 +2,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createGzip, gzipSync } from 'node:zlib';
 import { Header, Pax, type HeaderData } from 'tar';
-import { buildTarGz, type ArchiveEntry } from './archive';
-import { LICENSE_FILE_LIMITS, LicenseFileError, readLicenseFile } from './licenseFile';
+import { buildTarGz, type ArchiveEntry } from '@backstage-licensing/license-vendor';
+import { isLicenseError, LICENSE_FILE_LIMITS, LicenseError } from '@backstage-licensing/plugin-license-management-common';
+import { LicenseFileError, readLicenseFile } from '@backstage-licensing/plugin-license-management-common/node';
 
 const MiB = 1024 * 1024;
 const enc = (text: string) => new TextEncoder().encode(text);
@@ -67,11 +68,29 @@ async function refusal(bytes: Uint8Array): Promise<LicenseFileError> {
     await readLicenseFile(bytes);
   } catch (e) {
     expect(e).toBeInstanceOf(LicenseFileError);
+    expect(e).toBeInstanceOf(LicenseError);
     expect((e as Error).name).toBe('LicenseFileError');
     return e as LicenseFileError;
   }
   throw new Error('expected the license file to be refused, but it was read');
 }
+
+describe('LicenseFileError', () => {
+  it('is a LicenseError of kind invalid or too-large; the deprecated status follows the kind', () => {
+    const invalid = new LicenseFileError('bad');
+    const tooLarge = new LicenseFileError('big', 'too-large');
+    expect([invalid.kind, tooLarge.kind]).toEqual(['invalid', 'too-large']);
+    expect(isLicenseError(invalid) && isLicenseError(tooLarge)).toBe(true);
+    expect([invalid.status, tooLarge.status]).toEqual([400, 413]);
+  });
+
+  it('says the limits of LICENSE_FILE_LIMITS in words', async () => {
+    const error = await refusal(new Uint8Array(LICENSE_FILE_LIMITS.maxUploadBytes + 1));
+    expect(error.message).toBe(
+      `The upload is ${LICENSE_FILE_LIMITS.maxUploadBytes + 1} bytes; a license file may be at most 1 MiB.`,
+    );
+  });
+});
 
 describe('readLicenseFile', () => {
   describe('text files', () => {
@@ -200,7 +219,7 @@ describe('readLicenseFile', () => {
     it('refuses an uncompressed tar archive as binary, not as text', async () => {
       const tar = Buffer.concat([tarEntry({ path: 'a.lic', type: 'File' }, Buffer.from(TOKEN_A)), END]);
       const error = await refusal(tar);
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toContain('neither a text license file nor a .tar.gz archive');
     });
   });
@@ -221,7 +240,7 @@ describe('readLicenseFile', () => {
         { path, content: TOKEN_B },
       ]);
       const error = await refusal(archive);
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toContain(`Archive entry '${path}' has ${what}`);
       expect(error.message).toMatch(/ask the vendor/i);
     });
@@ -234,7 +253,7 @@ describe('readLicenseFile', () => {
         END,
       ]);
       const error = await refusal(gzipSync(tar));
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toContain("a path that leaves the archive ('..')");
     });
 
@@ -249,7 +268,7 @@ describe('readLicenseFile', () => {
         { path: 'b.lic', type: 'SymbolicLink', linkpath: '/etc/passwd' },
       ]);
       const error = await refusal(archive);
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toContain("Archive entry 'b.lic' is a link; license archives may hold only regular files");
       expect(error.message).toMatch(/ask the vendor/i);
     });
@@ -260,7 +279,7 @@ describe('readLicenseFile', () => {
         { path: 'b.lic', type: 'Link', linkpath: 'a.lic' },
       ]);
       const error = await refusal(archive);
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toContain("Archive entry 'b.lic' is a link");
     });
 
@@ -271,7 +290,7 @@ describe('readLicenseFile', () => {
         END,
       ]);
       const error = await refusal(gzipSync(tar));
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toContain(
         `Archive entry 'dev' is a ${type} entry; license archives may hold only regular files and directories`,
       );
@@ -283,25 +302,25 @@ describe('readLicenseFile', () => {
         { path: 'logo.png', content: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe]) },
       ]);
       const error = await refusal(archive);
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toContain("Archive entry 'logo.png' is neither a text license file");
     });
   });
 
   describe('limits', () => {
-    it('refuses an upload over 1 MiB with status 413, before reading it', async () => {
+    it('refuses an upload over 1 MiB as too-large, before reading it', async () => {
       const error = await refusal(enc(`${TOKEN_A}\n${'#'.repeat(MiB)}`));
-      expect(error.status).toBe(413);
+      expect(error.kind).toBe('too-large');
       expect(error.message).toContain(`${MiB + TOKEN_A.length + 1} bytes`);
       expect(error.message).toContain('at most 1 MiB');
     });
 
-    it('refuses a gzip upload over 1 MiB with status 413', async () => {
+    it('refuses a gzip upload over 1 MiB as too-large', async () => {
       const noise = Buffer.alloc(MiB + 10);
       for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
       noise[0] = 0x1f;
       noise[1] = 0x8b;
-      expect((await refusal(noise)).status).toBe(413);
+      expect((await refusal(noise)).kind).toBe('too-large');
     });
 
     it('refuses more than 64 entries, directories counted', async () => {
@@ -310,12 +329,12 @@ describe('readLicenseFile', () => {
         ...Array.from({ length: 64 }, (_, i) => ({ path: `d/l${i}.lic`, content: token(i) })),
       ];
       const error = await refusal(buildTarGz(entries));
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toContain('more than 64 entries');
       expect(error.message).toMatch(/ask the vendor/i);
     });
 
-    it('refuses more than 8 MiB of entry contents with status 413', async () => {
+    it('refuses more than 8 MiB of entry contents as too-large', async () => {
       const header = (n: number) => `${token(n)}\n#`;
       const archive = buildTarGz([
         { path: 'a.lic', content: header(1) + ' '.repeat(4 * MiB) },
@@ -323,22 +342,22 @@ describe('readLicenseFile', () => {
       ]);
       expect(archive.length).toBeLessThan(MiB);
       const error = await refusal(archive);
-      expect(error.status).toBe(413);
+      expect(error.kind).toBe('too-large');
       expect(error.message).toContain('8 MiB');
     });
 
-    it('refuses entries that declare more than 8 MiB in all even when the data is cut short (413)', async () => {
+    it('refuses entries that declare more than 8 MiB in all even when the data is cut short (too-large)', async () => {
       const tar = Buffer.concat([
         tarEntry({ path: 'a.lic', type: 'File' }, Buffer.from(`${TOKEN_A}\n#${' '.repeat(4 * MiB)}`)),
         // The header promises 5 MiB; only the header is there.
         tarEntry({ path: 'b.lic', type: 'File', size: 5 * MiB }).subarray(0, 512),
       ]);
       const error = await refusal(gzipSync(tar));
-      expect(error.status).toBe(413);
+      expect(error.kind).toBe('too-large');
       expect(error.message).toContain('more than 8 MiB of contents');
     });
 
-    it('refuses a gzip bomb (20 MiB of zeros) with status 413 without unpacking it all', async () => {
+    it('refuses a gzip bomb (20 MiB of zeros) as too-large without unpacking it all', async () => {
       const bomb = gzipSync(Buffer.alloc(20 * MiB));
       expect(bomb.length).toBeLessThan(LICENSE_FILE_LIMITS.maxUploadBytes);
       const zlib = jest.requireActual('node:zlib') as typeof import('node:zlib');
@@ -346,7 +365,7 @@ describe('readLicenseFile', () => {
 
       const error = await refusal(bomb);
 
-      expect(error.status).toBe(413);
+      expect(error.kind).toBe('too-large');
       expect(error.message).toContain('unpacks to more than 8 MiB');
       // It was unpacked with a cap on the output, not in full.
       expect(gunzip).toHaveBeenCalled();
@@ -383,14 +402,14 @@ describe('readLicenseFile', () => {
       const error = await refusal(bomb);
 
       expect(Date.now() - started).toBeLessThan(500);
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toContain('compressed twice');
     }, 60_000);
 
     it('refuses more than 256 tokens and says to split the upload', async () => {
       const text = Array.from({ length: 257 }, (_, i) => token(i)).join(' ');
       const error = await refusal(enc(text));
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toContain('more than 256 tokens');
       expect(error.message).toContain('at most 256');
       expect(error.message).toMatch(/split/i);
@@ -402,7 +421,7 @@ describe('readLicenseFile', () => {
         content: Array.from({ length: 129 }, (_, i) => token(n * 1000 + i)).join('\n'),
       }));
       const error = await refusal(buildTarGz(entries));
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toContain('more than 256 tokens');
     });
   });
@@ -410,13 +429,13 @@ describe('readLicenseFile', () => {
   describe('uploads that are not license files', () => {
     it('refuses an empty upload and says what to choose', async () => {
       const error = await refusal(new Uint8Array(0));
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toBe('The upload is empty: choose a license file (.txt, .lic or .tar.gz).');
     });
 
     it('refuses binary garbage and says which files to upload', async () => {
       const error = await refusal(new Uint8Array([0x00, 0xff, 0x13, 0x37, 0x00, 0x42, 0x89, 0x50]));
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toBe(
         'The upload is neither a text license file nor a .tar.gz archive. Upload the .txt, .lic or .tar.gz file you received from the vendor.',
       );
@@ -427,7 +446,7 @@ describe('readLicenseFile', () => {
     });
 
     it('refuses bytes that are not UTF-8 (e.g. a Latin-1 or UTF-16 file)', async () => {
-      expect((await refusal(new Uint8Array([0x23, 0x20, 0xe9, 0x0a]))).status).toBe(400);
+      expect((await refusal(new Uint8Array([0x23, 0x20, 0xe9, 0x0a]))).kind).toBe('invalid');
       expect((await refusal(Buffer.from(`\ufeff${TOKEN_A}`, 'utf16le'))).message).toContain(
         'neither a text license file',
       );
@@ -440,14 +459,14 @@ describe('readLicenseFile', () => {
 
     it('refuses gzip data that is not a tar archive and says which file to upload', async () => {
       const error = await refusal(gzipSync(`${TOKEN_A}\n`));
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toMatch(/not a tar archive|damaged/);
       expect(error.message).toContain('Upload the .tar.gz file you received from the vendor');
     });
 
     it('refuses gzip data of more than one block that is not a tar archive', async () => {
       const error = await refusal(gzipSync(Array.from({ length: 50 }, (_, i) => token(i)).join('\n')));
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toContain('Upload the .tar.gz file you received from the vendor');
     });
 
@@ -456,7 +475,7 @@ describe('readLicenseFile', () => {
       const corrupt = Buffer.from(archive);
       for (let i = 12; i < corrupt.length - 8; i++) corrupt[i] ^= 0x5a;
       const error = await refusal(corrupt);
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toBe(
         'The archive is not valid gzip data. Upload the .tar.gz file you received from the vendor.',
       );
@@ -465,7 +484,7 @@ describe('readLicenseFile', () => {
     it('refuses a truncated gzip stream', async () => {
       const archive = buildTarGz([{ path: 'a.lic', content: TOKEN_A }]);
       const error = await refusal(archive.subarray(0, archive.length - 20));
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toContain('not valid gzip data');
     });
 
@@ -483,13 +502,13 @@ describe('readLicenseFile', () => {
       const tar = Buffer.concat([tarEntry({ path: 'a.lic', type: 'File' }, Buffer.from(TOKEN_A)), END]);
       tar[0] ^= 0x01; // path byte changes; the stored checksum no longer fits
       const error = await refusal(gzipSync(tar));
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toContain('Upload the .tar.gz file you received from the vendor');
     });
 
     it('refuses a text file with no tokens and says to upload the vendor file', async () => {
       const error = await refusal(enc('# only a comment\r\n\r\n   \n'));
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toBe(
         'This file holds no license: it has only comments and blank lines. Upload the .txt, .lic or .tar.gz file you received from the vendor.',
       );
@@ -507,7 +526,7 @@ describe('readLicenseFile', () => {
 
     it('refuses an empty tar archive', async () => {
       const error = await refusal(gzipSync(END));
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toMatch(/holds no files|Unrecognized archive format/);
       expect(error.message).toContain('Upload the .tar.gz file you received from the vendor');
     });
@@ -515,7 +534,7 @@ describe('readLicenseFile', () => {
   describe('words that are not tokens', () => {
     it('says in one sentence that a file of words holds no license, not that it holds five bad licenses', async () => {
       const error = await refusal(enc('hello world these are words\nand more words\n'));
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toBe(
         "This file holds no license: it has no license token (line 1 has 'hello', which is not one). Upload the .txt, .lic or .tar.gz file you received from the vendor.",
       );
@@ -559,7 +578,7 @@ describe('readLicenseFile', () => {
           { path: 'z.lic', content: TOKEN_B, typeflag: 'Z' },
         ]),
       );
-      expect(error.status).toBe(400);
+      expect(error.kind).toBe('invalid');
       expect(error.message).toBe(
         "Archive entry 'z.lic' is an entry of an unknown type; license archives may hold only regular files and directories. Ask the vendor for an archive of plain files.",
       );

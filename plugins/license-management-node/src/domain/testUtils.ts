@@ -9,7 +9,11 @@ import {
   compileCatalog,
   type LicenseClaims,
 } from '@backstage-licensing/plugin-license-management-common';
-import { generateEd25519KeyPair, keyIdOf, readEd25519PrivateKey } from './keys';
+import {
+  generateEd25519KeyPair,
+  keyIdOf,
+  readEd25519PrivateKey,
+} from '@backstage-licensing/plugin-license-management-common/node';
 import { createVendorKeyring, type VerifyLicenseOptions } from './token';
 
 /** The test clock: 2025-01-15T12:00:00Z, in ms. */

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { CompactSign, compactVerify, decodeProtectedHeader } from 'jose';
+import { compactVerify, decodeProtectedHeader } from 'jose';
 import {
   claimsProblem,
   LICENSE_FILE_LIMITS,
@@ -8,7 +8,10 @@ import {
   type LicenseCatalog,
   type LicenseClaims,
 } from '@backstage-licensing/plugin-license-management-common';
-import { readEd25519PrivateKey, readEd25519PublicKey } from './keys';
+import {
+  isCompactJws,
+  readEd25519PublicKey,
+} from '@backstage-licensing/plugin-license-management-common/node';
 
 /** A vendor public key that signs licenses, as configured. */
 export interface VendorKeyConfig {
@@ -57,17 +60,7 @@ export interface VerifiedLicense {
   license: Omit<InstalledLicense, 'uploadedAt' | 'uploadSeq'>;
 }
 
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const PARTS = ['header', 'payload', 'signature'] as const;
-
-/**
- * Whether a word has the shape of a JWS in compact serialization: three
- * base64url parts separated by dots (the last may be empty). Only such words
- * count as tokens in a license file.
- */
-export function isCompactJws(word: string): boolean {
-  return COMPACT_JWS.test(word);
-}
 
 /**
  * The first part of a compact JWS that is not canonical base64url: text that
@@ -98,7 +91,7 @@ export async function verifyLicenseToken(
       `not a license token: it is ${token.length} characters long, and a license token has at most ${LICENSE_FILE_LIMITS.maxTokenLength}; upload the file exactly as received from the vendor`,
     );
   }
-  if (!COMPACT_JWS.test(token)) {
+  if (!isCompactJws(token)) {
     throw new LicenseRejectedError(
       'not a license token: expected a JWS in compact serialization (three base64url parts separated by dots)',
     );
@@ -182,15 +175,4 @@ export async function verifyLicenseToken(
       expiresAt: claims.exp * 1000,
     },
   };
-}
-
-/** Signs license claims with a vendor private key (PKCS#8 PEM). */
-export async function signLicenseToken(
-  claims: LicenseClaims,
-  signer: { kid: string; privateKeyPem: string },
-): Promise<string> {
-  const key = readEd25519PrivateKey(signer.privateKeyPem, `Vendor key '${signer.kid}'`);
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
-    .setProtectedHeader({ alg: 'EdDSA', kid: signer.kid, typ: 'license+jwt' })
-    .sign(key);
 }

@@ -94,3 +94,14 @@ export function keyIdOf(publicKey: KeyObject | string): string {
   }
   return out.match(/.{5}/g)!.join('-');
 }
+
+/**
+ * The installation fingerprint a request key carries: the RFC 7638 JWK
+ * thumbprint (SHA-256, base64url) of an Ed25519 public key.
+ */
+export function installationFingerprint(publicKey: KeyObject | string): string {
+  const key = typeof publicKey === 'string' ? readEd25519PublicKey(publicKey) : publicKey;
+  const { crv, kty, x } = key.export({ format: 'jwk' });
+  // RFC 7638: the required members only, in lexicographic order, no whitespace.
+  return createHash('sha256').update(JSON.stringify({ crv, kty, x })).digest('base64url');
+}

@@ -1,11 +1,15 @@
 import { createHash, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import {
   generateEd25519KeyPair,
+  installationFingerprint,
   keyIdOf,
   readEd25519PrivateKey,
   readEd25519PublicKey,
 } from './keys';
-import { installation, stranger } from './testUtils';
+
+/** An installation key pair and an unrelated one. */
+const installation = generateEd25519KeyPair();
+const stranger = generateEd25519KeyPair();
 
 const KEY_ID = /^[A-Z2-7]{5}-[A-Z2-7]{5}-[A-Z2-7]{5}-[A-Z2-7]{5}$/;
 
@@ -127,5 +131,21 @@ describe('readEd25519PrivateKey', () => {
 
   it('refuses garbage', () => {
     expect(() => readEd25519PrivateKey('')).toThrow('private key is not a PEM private key');
+  });
+});
+
+describe('installationFingerprint', () => {
+  it('is the RFC 7638 thumbprint of the key (the example of RFC 8037, appendix A.3)', () => {
+    const key = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' },
+      format: 'jwk',
+    });
+    expect(installationFingerprint(key)).toBe('kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k');
+    const pem = key.export({ type: 'spki', format: 'pem' }) as string;
+    expect(installationFingerprint(pem)).toBe('kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k');
+  });
+
+  it('differs between installations', () => {
+    expect(installationFingerprint(installation.publicKeyPem)).not.toBe(installationFingerprint(stranger.publicKeyPem));
   });
 });

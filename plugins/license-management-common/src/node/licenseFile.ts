@@ -1,18 +1,29 @@
 import { gunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
-import { LICENSE_FILE_LIMITS, quotable } from '@backstage-licensing/plugin-license-management-common';
-import { isCompactJws } from './token';
+import { quotable } from '../claims';
+import { LicenseError } from '../errors';
+import { LICENSE_FILE_LIMITS } from '../limits';
+import { isGzip } from '../lists';
+import { isCompactJws } from './compactJws';
 
-export { LICENSE_FILE_LIMITS };
+/**
+ * A license file that cannot be read: `kind` is `too-large` for input over a
+ * limit of {@link LICENSE_FILE_LIMITS}, else `invalid`.
+ */
+export class LicenseFileError extends LicenseError {
+  override name = 'LicenseFileError';
+  declare readonly kind: 'invalid' | 'too-large';
 
-/** A license file that cannot be read. `status` is 413 for oversize input, else 400. */
-export class LicenseFileError extends Error {
-  name = 'LicenseFileError';
-  constructor(
-    message: string,
-    readonly status: 400 | 413 = 400,
-  ) {
-    super(message);
+  constructor(message: string, kind: 'invalid' | 'too-large' = 'invalid') {
+    super(kind, message);
+  }
+
+  /**
+   * The HTTP status of the kind.
+   * @deprecated Map {@link LicenseError.kind} instead (the backend's router does); this getter goes away once nothing reads it.
+   */
+  get status(): 400 | 413 {
+    return this.kind === 'too-large' ? 413 : 400;
   }
 }
 
@@ -27,7 +38,6 @@ export interface LicenseFile {
   tokens: FileToken[];
 }
 
-const isGzip = (b: Uint8Array) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 const isZstd = (b: Uint8Array) =>
   b.length >= 4 && b[0] === 0x28 && b[1] === 0xb5 && b[2] === 0x2f && b[3] === 0xfd;
 const UPLOAD_FILE = 'Upload the .txt, .lic or .tar.gz file you received from the vendor.';
@@ -37,19 +47,26 @@ const SMALLER_ARCHIVE = 'Ask the vendor for a smaller archive.';
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 /** Largest PAX or GNU long-name header: far more than any path needs. */
 const MAX_META_BYTES = 64 * 1024;
+/** A size in words: `1 MiB`, `8 MiB`, `64 KiB`. */
+const sizeInWords = (bytes: number) =>
+  bytes % 1048576 === 0 ? `${bytes / 1048576} MiB` : `${Math.round(bytes / 1024)} KiB`;
+const MAX_UPLOAD = sizeInWords(LICENSE_FILE_LIMITS.maxUploadBytes);
+const MAX_CONTENTS = sizeInWords(LICENSE_FILE_LIMITS.maxEntryBytes);
+const MAX_META = sizeInWords(MAX_META_BYTES);
 
 /**
  * Reads an uploaded license file in memory: a text file of tokens, or a
  * gzip-compressed tar archive whose regular files hold tokens (told apart by
  * the gzip magic bytes). Nothing is written to disk. Every limit stops the
- * reading as soon as it is passed: at most 64 archive headers of any type,
- * 8 MiB of contents and 256 tokens are looked at, whatever the input holds.
+ * reading as soon as it is passed: at most `maxEntries` archive headers of
+ * any type, `maxEntryBytes` of contents and `maxTokens` tokens
+ * ({@link LICENSE_FILE_LIMITS}) are looked at, whatever the input holds.
  */
 export async function readLicenseFile(bytes: Uint8Array): Promise<LicenseFile> {
   if (bytes.length > LICENSE_FILE_LIMITS.maxUploadBytes) {
     throw new LicenseFileError(
-      `The upload is ${bytes.length} bytes; a license file may be at most 1 MiB.`,
-      413,
+      `The upload is ${bytes.length} bytes; a license file may be at most ${MAX_UPLOAD}.`,
+      'too-large',
     );
   }
   if (bytes.length === 0) {
@@ -210,8 +227,8 @@ async function readArchive(gz: Buffer): Promise<FileToken[]> {
   } catch (e) {
     if (e instanceof RangeError || (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new LicenseFileError(
-        `The archive unpacks to more than 8 MiB; a license archive may hold at most 8 MiB. ${SMALLER_ARCHIVE}`,
-        413,
+        `The archive unpacks to more than ${MAX_CONTENTS}; a license archive may hold at most ${MAX_CONTENTS}. ${SMALLER_ARCHIVE}`,
+        'too-large',
       );
     }
     throw new LicenseFileError(`The archive is not valid gzip data. ${UPLOAD_ARCHIVE}`);
@@ -252,8 +269,8 @@ async function readArchive(gz: Buffer): Promise<FileToken[]> {
     if (total > maxEntryBytes) {
       stop(
         new LicenseFileError(
-          `The archive holds more than 8 MiB of contents; a license archive may hold at most 8 MiB. ${SMALLER_ARCHIVE}`,
-          413,
+          `The archive holds more than ${MAX_CONTENTS} of contents; a license archive may hold at most ${MAX_CONTENTS}. ${SMALLER_ARCHIVE}`,
+          'too-large',
         ),
       );
       return false;
@@ -261,7 +278,7 @@ async function readArchive(gz: Buffer): Promise<FileToken[]> {
     const name = quotable(entry.path, 200);
     if (entry.meta) {
       // Only the parser skips a meta header: too large to be a path.
-      stop(new LicenseFileError(`The archive has an extended header of more than 64 KiB. ${UPLOAD_ARCHIVE}`));
+      stop(new LicenseFileError(`The archive has an extended header of more than ${MAX_META}. ${UPLOAD_ARCHIVE}`));
       return false;
     }
     const unsafe = unsafePath(entry.path);
