@@ -6,7 +6,9 @@
  *
  *   1. builds (`npm run tsc`, `npm run build:published`; skip with --no-build)
  *      and packs every published package (`npm pack`, with its prepack and
- *      postpack scripts) from a copy, into a temporary directory;
+ *      postpack scripts) from a copy, into a temporary directory; checks
+ *      each tarball, and that the runtime packages (-common, -node, -backend)
+ *      hold no signing code: license-ctl signs with license-vendor;
  *   2. creates a throwaway Backstage app under /tmp, outside the workspace: a
  *      root with the packed license-ctl, packages/backend (createBackend with
  *      the License Management backend, the permission backend and the policy
@@ -19,8 +21,9 @@
  *      static external-access token and the fresh vendor key, waits for
  *      /health, reads /status, then `request-key`, `vendor issue` (a Base),
  *      `install -f`, and checks that /status shows the edition in force;
- *   4. checks that the frontend plugin's entry points (`.`, `./alpha`) and the
- *      -react library resolve through their package exports;
+ *   4. checks that the frontend plugin's entry points (`.`, `./alpha`), the
+ *      -react library and -common's node-only entry point (`./node`, from the
+ *      backend) resolve through their package exports;
  *   5. stops the backend, drops the run's databases and removes the directory,
  *      on failure and on SIGINT/SIGTERM too (--keep keeps both).
  *
@@ -43,7 +46,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PUBLISHED } from './packages.mjs';
+import { PUBLISHED, RUNTIME, SIGNING_WORDS } from './packages.mjs';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const args = new Set(process.argv.slice(2));
@@ -71,6 +74,8 @@ const REACT = '@backstage-licensing/plugin-license-management-react';
 const BACKEND = '@backstage-licensing/plugin-license-management-backend';
 const POLICY_MODULE = '@backstage-licensing/plugin-permission-backend-module-license-management';
 const CTL = '@backstage-licensing/license-ctl';
+const VENDOR = '@backstage-licensing/license-vendor';
+const COMMON = '@backstage-licensing/plugin-license-management-common';
 
 // ---------------------------------------------------------------- helpers
 
@@ -215,6 +220,19 @@ function checkTarball(p) {
   }
   if (p.name === CTL) {
     check(has(pkg.bin?.['license-ctl'] ?? 'missing'), `${p.name}: bin license-ctl is not in the tarball`);
+    check(pkg.dependencies?.[VENDOR], `${p.name}: does not depend on ${VENDOR}`);
+    check(!Object.keys(pkg.dependencies ?? {}).some((d) => d.endsWith('-node')), `${p.name}: depends on a -node package`);
+  }
+  if (RUNTIME.includes(p.dir)) {
+    // A portal verifies licenses; it never signs them.
+    check(!pkg.dependencies?.[VENDOR], `${p.name}: a runtime package depends on ${VENDOR}`);
+    const dist = [...files].filter((f) => f.startsWith('dist/') && /\.(js|mjs|cjs|d\.ts)$/.test(f));
+    check(dist.length > 0, `${p.name}: no JavaScript in dist/`);
+    for (const f of dist) {
+      const text = run('tar', ['-xzOf', p.file, `package/${f}`], { quiet: true }).stdout;
+      const word = SIGNING_WORDS.find((w) => text.includes(w));
+      check(!word, `${p.name}: ${f} holds '${word}': signing belongs to ${VENDOR}, not to a runtime package`);
+    }
   }
 }
 
@@ -541,7 +559,7 @@ async function main() {
     check(backend.exited !== null, 'the backend is still running');
   });
 
-  await step('frontend entry points resolve through package exports', () => {
+  await step('entry points resolve through package exports (frontend, -react, -common/node)', () => {
     const script = [
       `const names = ${JSON.stringify([FRONTEND, `${FRONTEND}/alpha`, REACT, `${FRONTEND}/package.json`])};`,
       "const fs = require('node:fs');",
@@ -559,6 +577,13 @@ async function main() {
       '}',
     ].join('\n');
     run('node', ['--input-type=module', '-e', esm], { cwd: join(app, 'packages/app'), quiet: true });
+    // The backend side: -common's node-only entry point, as -node requires it.
+    const node = [
+      `const m = require(${JSON.stringify(`${COMMON}/node`)});`,
+      "if (typeof m.keyIdOf !== 'function' || typeof m.readLicenseFile !== 'function') throw new Error('./node: ' + Object.keys(m));",
+      `console.log('  ${COMMON}/node -> ' + require.resolve(${JSON.stringify(`${COMMON}/node`)}).split('node_modules/').pop());`,
+    ].join('\n');
+    process.stdout.write(run('node', ['-e', node], { cwd: join(app, 'packages/backend'), quiet: true }).stdout);
   });
 
   return packs;
