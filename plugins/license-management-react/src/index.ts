@@ -18,13 +18,16 @@ export type {
   UploadProgress,
 } from './api';
 export { licenseManagementRouteRef } from './routes';
-export { useLicensedFeature, useLicenseStatus, useLicensePagePath } from './hooks';
+export { useCatalogTitles, useLicensedFeature, useLicenseStatus, useLicensePagePath, useLicensePermissions } from './hooks';
 export type {
   LicensedFeatureOptions,
   LicensedFeatureResult,
+  LicensePermissions,
   LicenseStatusSnapshot,
   UseLicenseStatusResult,
 } from './hooks';
+export { catalogTitles } from './lib/catalogTitles';
+export type { CatalogTitles } from './lib/catalogTitles';
 export { LicenseGate } from './components/LicenseGate';
 export type { LicenseGateProps } from './components/LicenseGate';
 export { describeError, problemText } from './lib/errors';

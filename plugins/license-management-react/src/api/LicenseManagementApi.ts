@@ -11,6 +11,7 @@ import type {
   RecordPage,
   ReinstateResult,
   UploadResult,
+  UsageView,
 } from '@backstage-licensing/plugin-license-management-common';
 
 /** Filters and paging of `GET /records`; every field is optional. */
@@ -80,6 +81,8 @@ export interface LicenseManagementApi {
   getKeyId(): Promise<string>;
   downloadRequestKey(): Promise<RequestKeyFile>;
   getRecords(query?: RecordQuery): Promise<RecordPage>;
+  /** Every catalog metric's use, with who reported it (`GET /usage`). */
+  getUsage(): Promise<UsageView[]>;
   /** May a feature be used (for `amount` more units of `metric`)? */
   check(request: CheckRequest): Promise<CheckResult>;
 }

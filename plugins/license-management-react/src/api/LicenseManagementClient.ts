@@ -4,14 +4,16 @@ import type {
   IdentityApi,
 } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type {
-  CheckRequest,
-  CheckResult,
-  LicenseStatus,
-  LicenseView,
-  RecordPage,
-  ReinstateResult,
-  UploadResult,
+import {
+  isGzip,
+  type CheckRequest,
+  type CheckResult,
+  type LicenseStatus,
+  type LicenseView,
+  type RecordPage,
+  type ReinstateResult,
+  type UploadResult,
+  type UsageView,
 } from '@backstage-licensing/plugin-license-management-common';
 import type {
   LicenseManagementApi,
@@ -68,7 +70,7 @@ export class LicenseManagementClient implements LicenseManagementApi {
     const url = `${await this.baseUrl()}/licenses${options.acknowledge ? '?acknowledge=true' : ''}`;
     // The raw file as the body; the server tells text from .tar.gz by content.
     const body = new Uint8Array(await readBlob(file));
-    const contentType = body[0] === 0x1f && body[1] === 0x8b ? 'application/gzip' : 'text/plain';
+    const contentType = isGzip(body) ? 'application/gzip' : 'text/plain';
     let response: Response;
     if (options.onProgress && this.identityApi && typeof XMLHttpRequest !== 'undefined') {
       const { token } = await this.identityApi.getCredentials();
@@ -133,6 +135,11 @@ export class LicenseManagementClient implements LicenseManagementApi {
     }
     const qs = params.toString();
     return this.json(`/records${qs ? `?${qs}` : ''}`);
+  }
+
+  async getUsage(): Promise<UsageView[]> {
+    const { items } = await this.json<{ items: UsageView[] }>('/usage');
+    return items;
   }
 
   check(request: CheckRequest): Promise<CheckResult> {

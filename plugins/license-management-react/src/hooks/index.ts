@@ -5,3 +5,6 @@ export type { LicensedFeatureOptions, LicensedFeatureResult } from './useLicense
 export { LicenseStatusStore, licenseStatusStoreFor } from './LicenseStatusStore';
 export type { LicenseStatusSnapshot } from './LicenseStatusStore';
 export { useLicensePagePath } from './useLicensePagePath';
+export { useLicensePermissions } from './useLicensePermissions';
+export type { LicensePermissions } from './useLicensePermissions';
+export { useCatalogTitles } from './useCatalogTitles';

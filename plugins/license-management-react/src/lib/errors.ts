@@ -1,4 +1,5 @@
 import { ResponseError } from '@backstage/errors';
+import { LICENSE_FILE_LIMITS } from '@backstage-licensing/plugin-license-management-common';
 
 export interface LicenseApiProblem {
   /** What went wrong, in plain words (the server's message when it sent one). */
@@ -28,7 +29,7 @@ export function describeError(error: unknown): LicenseApiProblem {
       case 413:
         return {
           message: serverMessage ?? 'The file is too large.',
-          hint: 'A license file may be at most 1 MiB: check that you picked the license file the vendor sent.',
+          hint: `A license file may be at most ${LICENSE_FILE_LIMITS.maxUploadBytes / 1024 / 1024} MiB: check that you picked the license file the vendor sent.`,
         };
       default:
         if (error.statusCode >= 500) {

@@ -1,18 +1,28 @@
-import type {
-  LicenseException,
-  LicenseRecord,
-  LicenseStatus,
-  LicenseView,
+import {
+  DAY_MS,
+  defaultLicenseCatalog,
+  validThroughOf,
+  type LicenseException,
+  type LicenseRecord,
+  type LicenseStatus,
+  type LicenseView,
+  type QuotaView,
+  type UsageReport,
 } from '@backstage-licensing/plugin-license-management-common';
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS };
 export const KEY_ID = 'ABCDE-FGHIJ-KLMNO-PQRST';
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A license as `/licenses` returns it: by default a valid Base, issued 30 days ago, for a year. */
+/**
+ * A license as `/licenses` returns it: by default a valid Base, issued 30 days
+ * ago, for a year. `validThrough` and `daysLeft` follow `expiresAt` as the
+ * server computes them unless given; `expiringSoon` is false unless given
+ * (the server judges it, with renewals and the configured warning days).
+ */
 export function aLicense(overrides: Partial<LicenseView> = {}): LicenseView {
   const now = Date.now();
-  return {
+  const view: Omit<LicenseView, 'validThrough' | 'daysLeft' | 'expiringSoon'> & Partial<LicenseView> = {
     id: 'lic-base-1',
     type: 'base',
     item: 'enterprise-prepaid',
@@ -30,6 +40,25 @@ export function aLicense(overrides: Partial<LicenseView> = {}): LicenseView {
     uploadedAt: iso(now - 30 * DAY_MS),
     ...overrides,
   };
+  const left = Date.parse(view.expiresAt) - now;
+  return {
+    ...view,
+    validThrough: overrides.validThrough ?? validThroughOf(view.expiresAt),
+    daysLeft:
+      overrides.daysLeft !== undefined ? overrides.daysLeft : view.state === 'expired' || left <= 0 ? null : Math.floor(left / DAY_MS),
+    expiringSoon: overrides.expiringSoon ?? false,
+  };
+}
+
+/** A quota line of `/status`, with who reported the use (by default one provider reported all of it). */
+export function aQuota(
+  metric: string,
+  title: string,
+  authorized: number,
+  used: number,
+  reporters: UsageReport[] = [{ reporter: 'provider:catalog', used, reportedAt: iso(Date.now() - 60_000) }],
+): QuotaView {
+  return { metric, title, authorized, used, exceeded: used > authorized, reporters };
 }
 
 export function aPlusLicense(overrides: Partial<LicenseView> = {}): LicenseView {
@@ -60,6 +89,7 @@ export function communityStatus(overrides: Partial<LicenseStatus> = {}): License
     usbKey: { status: 'missing', keyId: null, enabled: false },
     server: { status: 'not-configured', url: null },
     evaluatedAt: iso(Date.now()),
+    catalog: defaultLicenseCatalog,
     ...overrides,
   };
 }
@@ -73,10 +103,7 @@ export function validStatus(overrides: Partial<LicenseStatus> = {}): LicenseStat
     method: 'request-key',
     base: aLicense(),
     plus: [aPlusLicense()],
-    quotas: [
-      { metric: 'hosts', title: 'Hosts', authorized: 100, used: 42, exceeded: false },
-      { metric: 'vmware-cpus', title: 'VMware CPUs', authorized: 32, used: 8, exceeded: false },
-    ],
+    quotas: [aQuota('hosts', 'Hosts', 100, 42), aQuota('vmware-cpus', 'VMware CPUs', 32, 8)],
     ...overrides,
   });
 }
@@ -92,7 +119,7 @@ export function expiringException(daysLeft: number): LicenseException {
 }
 
 export function expiringStatus(daysLeft = 10): LicenseStatus {
-  const base = aLicense({ expiresAt: iso(Date.now() + (daysLeft - 0.5) * DAY_MS) });
+  const base = aLicense({ expiresAt: iso(Date.now() + (daysLeft + 0.5) * DAY_MS), daysLeft, expiringSoon: true });
   return validStatus({ base, exceptions: [expiringException(daysLeft)] });
 }
 
@@ -118,7 +145,12 @@ export function expiredStatus(): LicenseStatus {
 
 export function quotaExceededStatus(): LicenseStatus {
   return validStatus({
-    quotas: [{ metric: 'hosts', title: 'Hosts', authorized: 100, used: 130, exceeded: true }],
+    quotas: [
+      aQuota('hosts', 'Hosts', 100, 130, [
+        { reporter: 'provider:catalog', used: 100, reportedAt: '2030-01-02T09:30:00.000Z' },
+        { reporter: 'user:default/ops-bot', used: 30, reportedAt: '2030-01-02T10:15:00.000Z' },
+      ]),
+    ],
     exceptions: [
       {
         code: 'QUOTA_EXCEEDED',
@@ -147,4 +179,33 @@ export function someRecords(count: number, from = 0): LicenseRecord[] {
     actor: 'user:development/guest',
     detail: null,
   }));
+}
+
+/** A portal's own catalog (`licenseManagement.catalog`): titles the default catalog does not have. */
+export const customCatalog: LicenseStatus['catalog'] = {
+  editions: [{ id: 'starter', title: 'Starter Edition', features: ['dashboards'], metrics: ['seats'] }],
+  modules: [{ id: 'insights', title: 'Insights Add-on', features: ['reports'], metrics: ['insight-runs'] }],
+  metrics: [
+    { id: 'seats', title: 'Named seats' },
+    { id: 'insight-runs', title: 'Insight runs' },
+  ],
+  features: [
+    { id: 'dashboards', title: 'Team dashboards' },
+    { id: 'reports', title: 'Scheduled reports' },
+  ],
+  essentialFeatures: ['license-management'],
+};
+
+/** A valid portal running `customCatalog`: Starter Edition with the Insights Add-on. */
+export function customCatalogStatus(): LicenseStatus {
+  const base = aLicense({ id: 'lic-starter', item: 'starter', title: 'Starter Edition', quota: { seats: 25 } });
+  const plus = aPlusLicense({ id: 'lic-insights', item: 'insights', title: 'Insights Add-on', quota: { 'insight-runs': 500 } });
+  return validStatus({
+    edition: 'starter',
+    editionTitle: 'Starter Edition',
+    base,
+    plus: [plus],
+    quotas: [aQuota('seats', 'Named seats', 25, 12), aQuota('insight-runs', 'Insight runs', 500, 40)],
+    catalog: customCatalog,
+  });
 }

@@ -43,6 +43,10 @@ export function licenseHandlers(fake: FakeBackend) {
       fake.status = { ...fake.status, plus: fake.status.plus.filter(l => l.id !== params.id) };
       return new HttpResponse(null, { status: 204 });
     }),
+    http.post(`${API}/reload`, ({ request }) => {
+      seen(request);
+      return HttpResponse.json(fake.status);
+    }),
     http.get(`${API}/key-id`, ({ request }) => {
       seen(request);
       return HttpResponse.json({ keyId: fake.status.keyId });
@@ -52,8 +56,15 @@ export function licenseHandlers(fake: FakeBackend) {
       const url = new URL(request.url);
       const limit = Number(url.searchParams.get('limit') ?? 50);
       const cursor = url.searchParams.get('cursor');
-      const item = url.searchParams.get('item');
-      const rows = fake.records.filter(r => !item || r.item === item);
+      const filters = (['type', 'item', 'method', 'state', 'action'] as const)
+        .map(key => [key, url.searchParams.get(key)] as const)
+        .filter(([, value]) => value !== null);
+      const q = url.searchParams.get('q')?.toLowerCase();
+      const rows = fake.records.filter(
+        r =>
+          filters.every(([key, value]) => r[key] === value) &&
+          (!q || [r.licenseId, r.item, r.actor, r.detail].some(text => text?.toLowerCase().includes(q))),
+      );
       const start = cursor ? rows.findIndex(r => Number(r.id) < Number(cursor)) : 0;
       const items = start < 0 ? [] : rows.slice(start, start + limit);
       const more = start >= 0 && start + limit < rows.length;

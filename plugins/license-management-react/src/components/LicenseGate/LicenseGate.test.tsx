@@ -4,7 +4,7 @@ import type { CheckResult } from '@backstage-licensing/plugin-license-management
 import { setupServer } from 'msw/node';
 import React from 'react';
 import { licenseStatusStoreFor, useLicensedFeature } from '../../hooks';
-import { validStatus, aPlusLicense } from '../../testUtils/fixtures';
+import { validStatus, aPlusLicense, customCatalogStatus } from '../../testUtils/fixtures';
 import { createTestClient, renderLicensing } from '../../testUtils/render';
 import { type FakeBackend, licenseHandlers } from '../../testUtils/server';
 import { LicenseGate } from './LicenseGate';
@@ -55,6 +55,20 @@ describe('LicenseGate and useLicensedFeature', () => {
     expect(await screen.findByText(/GPU Service is not available/)).toBeInTheDocument();
     expect(screen.getByText(/Ask a portal admin for a license that covers it/)).toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'License Management' })).not.toBeInTheDocument();
+  });
+
+  it("names the feature in the words of the catalog the portal runs with (/status.catalog), not the default one", async () => {
+    fake.status = customCatalogStatus();
+    fake.check = () => ({ allowed: false, code: 'NOT_LICENSED', message: 'Scheduled reports needs the Insights Add-on.' });
+    await renderLicensing(<LicenseGate feature="reports">Reports</LicenseGate>);
+    expect(await screen.findByText(/Scheduled reports is not available/)).toBeInTheDocument();
+  });
+
+  it("names a module's own feature like the module", async () => {
+    fake.status = customCatalogStatus();
+    fake.check = () => ({ allowed: false, code: 'NOT_LICENSED', message: 'Not licensed.' });
+    await renderLicensing(<LicenseGate feature="insights">Insights</LicenseGate>);
+    expect(await screen.findByText(/Insights Add-on is not available/)).toBeInTheDocument();
   });
 
   it('renders a given fallback instead', async () => {

@@ -1,11 +1,8 @@
 import { Link, Progress, WarningPanel } from '@backstage/core-components';
-import { compileCatalog } from '@backstage-licensing/plugin-license-management-common';
 import type { ReactNode } from 'react';
 import React from 'react';
-import { useLicensePagePath, useLicensedFeature } from '../../hooks';
+import { useCatalogTitles, useLicensePagePath, useLicensedFeature } from '../../hooks';
 import { problemText } from '../../lib/errors';
-
-const catalog = compileCatalog();
 
 export interface LicenseGateProps {
   /** The feature id, e.g. `vmware` or `gpu`. */
@@ -34,12 +31,14 @@ export function LicenseGate(props: LicenseGateProps) {
   const { feature, metric, amount, fallback, loading, children } = props;
   const check = useLicensedFeature(feature, { metric, amount });
   const pagePath = useLicensePagePath();
+  // The feature's title in the catalog the portal runs with.
+  const titles = useCatalogTitles();
 
   if (check.loading) return <>{loading ?? <Progress />}</>;
   if (check.allowed) return <>{children}</>;
   if (fallback !== undefined) return <>{fallback}</>;
 
-  const title = `${catalog.title('feature', feature)} is not available`;
+  const title = `${titles.feature(feature)} is not available`;
   const why = check.error
     ? `The license could not be checked. ${problemText(check.error)}`
     : `${check.result?.message ?? 'The license does not cover it.'}`;
