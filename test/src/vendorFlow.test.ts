@@ -182,8 +182,8 @@ describe('the vendor flow against the real backend', () => {
   it('installs the file (install -f)', async () => {
     const r = await admin('install', '-f', 'lic.tar.gz');
     expectExit(r, 0);
-    expect(r.stdout).toMatch(/installed base enterprise-prepaid lic-\S+ \(valid/);
-    expect(r.stdout).toMatch(/installed plus vmware lic-\S+ \(valid/);
+    expect(r.stdout).toMatch(new RegExp(`installed base enterprise-prepaid lic-\\S+ \\(valid, valid through ${expires}\\)`));
+    expect(r.stdout).toMatch(new RegExp(`installed plus vmware lic-\\S+ \\(valid, valid through ${expires}\\)`));
     expect(r.stderr).toBe('');
   });
 
@@ -201,6 +201,7 @@ describe('the vendor flow against the real backend', () => {
     expect(status.keyId).toBe(requestKeyId);
     expect(status.base).toMatchObject({ type: 'base', item: 'enterprise-prepaid', state: 'valid', keyId: requestKeyId });
     expect(status.base.expiresAt).toBe(new Date(Date.parse(`${expires}T00:00:00Z`) + 86_400_000).toISOString());
+    expect(status.base.validThrough).toBe(expires);
     expect(status.plus).toHaveLength(1);
     expect(status.plus[0]).toMatchObject({ type: 'plus', item: 'vmware', state: 'valid' });
     const quota = Object.fromEntries(status.quotas.map((q: { metric: string; authorized: number }) => [q.metric, q.authorized]));
@@ -214,6 +215,10 @@ describe('the vendor flow against the real backend', () => {
     expectExit(r, 0);
     expect(r.stdout).toMatch(/Edition\s+Enterprise Prepaid \(enterprise-prepaid\)/);
     expect(r.stdout).toMatch(/State\s+valid/);
+    // --expires D is shown as the day typed, never the midnight after it.
+    expect(r.stdout).toMatch(/^Method\s+Request key$/m);
+    expect(r.stdout).toMatch(new RegExp(`^Base\\s+lic-\\S+, valid, valid through ${expires}$`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^Plus\\s+vmware lic-\\S+, valid through ${expires}$`, 'm'));
   });
 
   it("prints the Key ID of the request key (key-id)", async () => {
@@ -230,6 +235,14 @@ describe('the vendor flow against the real backend', () => {
     expect(uploads.map((u: { licenseId: string }) => u.licenseId).sort()).toEqual([baseId, plusId].sort());
     const plusUpload = uploads.find((u: { licenseId: string }) => u.licenseId === plusId);
     expect(plusUpload).toMatchObject({ type: 'plus', item: 'vmware', method: 'request-key', quota: { 'vmware-cpus': 32 } });
+  });
+
+  it('prints the records as rows, the method by its title and the last valid day (records)', async () => {
+    const r = await admin('records', '--action', 'upload', '--type', 'plus');
+    expectExit(r, 0);
+    const rows = r.stdout.split('\n').filter(Boolean).map(l => l.split('\t'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0].slice(1, 8)).toEqual(['upload', 'plus', 'vmware', 'Request key', 'valid', 'vmware-cpus=32', `valid through ${expires}`]);
   });
 
   it('deletes the Plus license (delete ID)', async () => {
@@ -292,7 +305,13 @@ describe('the vendor flow against the real backend', () => {
     expect(r.stdout).toBe('');
 
     expect(await statusJson()).toEqual(before);
-    expect(JSON.parse((await admin('records', '--json')).stdout).items.length).toBe(recordsBefore);
+    // Nothing installed; the refusal is recorded, once, as 'rejected' with the reason.
+    const records = JSON.parse((await admin('records', '--json')).stdout).items;
+    expect(records).toHaveLength(recordsBefore + 1);
+    expect(records[0]).toMatchObject({ action: 'rejected', licenseId: null, detail: expect.stringContaining('signature') });
+    const rejected = await admin('records', '--action', 'rejected');
+    expectExit(rejected, 0);
+    expect(rejected.stdout.split('\n').filter(Boolean)).toHaveLength(1);
   });
 
   it('installs nothing from an archive whose good Base comes with a tampered Plus', async () => {
