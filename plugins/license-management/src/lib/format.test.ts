@@ -1,33 +1,62 @@
-import { validStatus, communityStatus } from '../testUtils/fixtures';
-import { daysLeft, daysLeftText, formatBytes, formatQuota, itemTitle, mechanismLabel, methodLabel } from './format';
-
-const DAY = 86_400_000;
+import { catalogTitles } from '@backstage-licensing/plugin-license-management-react';
+import { validStatus, communityStatus, customCatalog, quotaExceededStatus } from '../testUtils/fixtures';
+import { portalStateText, degradedReason } from './degraded';
+import {
+  daysLeftText,
+  formatBytes,
+  formatDay,
+  formatQuota,
+  mechanismLabel,
+  methodLabel,
+  stateLabel,
+  typeLabel,
+  validThroughText,
+} from './format';
 
 describe('format', () => {
-  it('counts days left as the backend does: whole days, rounded up, never below 0', () => {
-    const now = Date.UTC(2030, 0, 1, 12);
-    expect(daysLeft(new Date(now + 9.5 * DAY).toISOString(), now)).toBe(10);
-    expect(daysLeft(new Date(now + 10 * DAY).toISOString(), now)).toBe(10);
-    expect(daysLeft(new Date(now - DAY).toISOString(), now)).toBe(0);
-    expect(daysLeftText(new Date(now + 0.2 * DAY).toISOString(), now)).toBe('1 day');
-    expect(daysLeftText(new Date(now - 1).toISOString(), now)).toBe('None (expired)');
+  it("shows the server's days left", () => {
+    expect(daysLeftText(10)).toBe('10 days');
+    expect(daysLeftText(1)).toBe('1 day');
+    expect(daysLeftText(0)).toBe('Last day today');
+    expect(daysLeftText(null)).toBe('None (expired)');
   });
 
-  it('names methods, items and quotas for people', () => {
-    expect(methodLabel('request-key')).toBe('Local (request key)');
-    expect(methodLabel('usb-key')).toBe('Local (USB key)');
-    expect(methodLabel('server')).toBe('Server');
+  it('shows the last valid day as the calendar day the vendor typed, whatever the time zone', () => {
+    // The tests run in whatever zone the machine has; the day must not move.
+    expect(formatDay('2027-12-31')).toBe(new Date(2027, 11, 31).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' }));
+    expect(validThroughText('2027-12-31')).toMatch(/^valid through .*31.*2027$/);
+    expect(validThroughText('2028-01-01')).not.toContain('2027');
+    expect(validThroughText(null)).toBe('—');
+  });
+
+  it('names methods, types and states in the words of LIST_TITLES', () => {
+    expect(methodLabel('request-key')).toBe('Request key');
+    expect(methodLabel('usb-key')).toBe('USB key');
+    expect(methodLabel('server')).toBe('License server');
     expect(methodLabel(null)).toBe('—');
-    expect(itemTitle('vmware')).toBe('VMware Management');
-    expect(itemTitle('some-custom-module')).toBe('some-custom-module');
-    expect(formatQuota({ hosts: 100, 'vmware-cpus': 32 })).toBe('Hosts: 100, VMware CPUs: 32');
-    expect(formatQuota({})).toBe('—');
+    expect(typeLabel('plus')).toBe('Plus');
+    expect(stateLabel('tampered')).toBe('Tampered');
+    expect(stateLabel('community')).toBe('Community');
+  });
+
+  it("names quotas in the words of the portal's catalog", () => {
+    expect(formatQuota({ hosts: 100, 'vmware-cpus': 32 }, catalogTitles(validStatus().catalog))).toBe('Hosts: 100, VMware CPUs: 32');
+    expect(formatQuota({ seats: 25 }, catalogTitles(customCatalog))).toBe('Named seats: 25');
+    expect(formatQuota({ seats: 25 }, catalogTitles(undefined))).toBe('seats: 25');
+    expect(formatQuota({}, catalogTitles(customCatalog))).toBe('—');
   });
 
   it('describes the licensing mechanism', () => {
     expect(mechanismLabel(communityStatus())).toBe('Community (no Base license)');
     expect(mechanismLabel(validStatus())).toBe('Base License + 1 Plus License');
     expect(mechanismLabel(validStatus({ plus: [] }))).toBe('Base License');
+  });
+
+  it('calls a valid portal that denies features degraded, and says why', () => {
+    expect(portalStateText(validStatus())).toBe('Valid');
+    expect(degradedReason(validStatus())).toBeUndefined();
+    expect(portalStateText(quotaExceededStatus())).toBe('Degraded: quota exceeded');
+    expect(portalStateText(communityStatus())).toBe('Community');
   });
 
   it('sizes files', () => {

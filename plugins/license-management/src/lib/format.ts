@@ -1,14 +1,12 @@
 import {
-  compileCatalog,
+  LIST_TITLES,
   type LicenseMethod,
   type LicenseState,
   type LicenseStatus,
   type LicenseType,
   type PortalState,
 } from '@backstage-licensing/plugin-license-management-common';
-
-const DAY_MS = 86_400_000;
-const catalog = compileCatalog();
+import type { CatalogTitles } from '@backstage-licensing/plugin-license-management-react';
 
 /** A date in the viewer's locale, e.g. "Dec 31, 2027". */
 export function formatDate(iso: string | null | undefined): string {
@@ -22,55 +20,52 @@ export function formatDateTime(iso: string | null | undefined): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** Whole days until `iso` (rounded up, never below 0), as the backend counts them. */
-export function daysLeft(iso: string, now = Date.now()): number {
-  return Math.max(0, Math.ceil((Date.parse(iso) - now) / DAY_MS));
+/**
+ * A calendar day (`YYYY-MM-DD`) in the viewer's locale, as the day it names
+ * whatever the viewer's time zone: "2027-12-31" is "Dec 31, 2027" everywhere.
+ */
+export function formatDay(day: string | null | undefined): string {
+  if (!day) return '—';
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
 }
 
-export function daysLeftText(iso: string, now = Date.now()): string {
-  if (Date.parse(iso) <= now) return 'None (expired)';
-  const n = daysLeft(iso, now);
-  return `${n} day${n === 1 ? '' : 's'}`;
+/** "valid through Dec 31, 2027": the last valid day, as the vendor typed it. */
+export function validThroughText(day: string | null | undefined): string {
+  return day ? `valid through ${formatDay(day)}` : '—';
 }
 
-const METHODS: Record<string, string> = {
-  'request-key': 'Local (request key)',
-  'usb-key': 'Local (USB key)',
-  server: 'Server',
-};
+/** The server's days left, for people: "12 days", "Last day today", "None (expired)". */
+export function daysLeftText(daysLeft: number | null): string {
+  if (daysLeft === null) return 'None (expired)';
+  if (daysLeft === 0) return 'Last day today';
+  return `${daysLeft} day${daysLeft === 1 ? '' : 's'}`;
+}
 
 export function methodLabel(method: LicenseMethod | 'server' | null | undefined): string {
-  return method ? METHODS[method] ?? method : '—';
+  if (!method) return '—';
+  return method === 'server' ? 'License server' : LIST_TITLES.method[method] ?? method;
 }
 
-const STATES: Record<LicenseState | PortalState, string> = {
-  valid: 'Valid',
-  superseded: 'Superseded',
-  pending: 'Pending',
-  expired: 'Expired',
-  tampered: 'Tampered',
-  community: 'Community',
-};
-
 export function stateLabel(state: LicenseState | PortalState | null | undefined): string {
-  return state ? STATES[state] ?? state : '—';
+  if (!state) return '—';
+  return (LIST_TITLES.state as Record<string, string>)[state] ?? (LIST_TITLES.portalState as Record<string, string>)[state] ?? state;
 }
 
 export function typeLabel(type: LicenseType | null | undefined): string {
-  if (!type) return '—';
-  return type === 'base' ? 'Base' : 'Plus';
+  return type ? LIST_TITLES.type[type] ?? type : '—';
 }
 
-/** The title of an edition or module in the default catalog, else its id. */
-export function itemTitle(item: string | null | undefined): string {
-  return item ? catalog.title('item', item) : '—';
-}
-
-/** "Hosts: 100, VMware CPUs: 32", or "—" without quota. */
-export function formatQuota(quota: Record<string, number> | null | undefined): string {
+/** "Hosts: 100, VMware CPUs: 32" in the catalog's words, or "—" without quota. */
+export function formatQuota(quota: Record<string, number> | null | undefined, titles: CatalogTitles): string {
   const entries = Object.entries(quota ?? {});
   if (entries.length === 0) return '—';
-  return entries.map(([metric, n]) => `${catalog.title('metric', metric)}: ${n.toLocaleString()}`).join(', ');
+  return entries.map(([metric, n]) => `${titles.metric(metric)}: ${n.toLocaleString()}`).join(', ');
 }
 
 /** "Base + 2 Plus", "Base", or "Community (no Base license)". */

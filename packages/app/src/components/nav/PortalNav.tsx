@@ -27,13 +27,20 @@ function Logo() {
 }
 
 /**
+ * Shorter sidebar words for pages whose title does not fit the sidebar's
+ * width ("License Management" was cut to "License Mana…"); the pages keep
+ * their titles.
+ */
+const SIDEBAR_TEXT: Record<string, string> = { 'page:license-management': 'Licenses' };
+
+/**
  * The portal's sidebar: the pages' own items (Home, License Management, any
  * other plugin's page), Notifications with its unread count, and sign-out.
  */
 export function PortalNav({ navItems }: NavContentComponentProps) {
   const identityApi = useApi(identityApiRef);
   const items = navItems.withComponent(item => (
-    <SidebarItem to={item.href} icon={() => item.icon} text={item.title} />
+    <SidebarItem to={item.href} icon={() => item.icon} text={SIDEBAR_TEXT[item.node.spec.id] ?? item.title} />
   ));
   const home = items.take('page:app/home');
   const licenseManagement = items.take('page:license-management');

@@ -1,47 +1,47 @@
 import { InfoCard } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import type { LicenseView } from '@backstage-licensing/plugin-license-management-common';
+import { useCatalogTitles } from '@backstage-licensing/plugin-license-management-react';
 import React from 'react';
-import { daysLeft, daysLeftText, formatDateTime, formatQuota, methodLabel } from '../../lib/format';
+import { daysLeftText, formatDateTime, formatDay, formatQuota, methodLabel } from '../../lib/format';
 import { DefinitionList } from '../DefinitionList';
 import { LicenseStateLabel } from '../LicenseStateLabel';
 
 export interface BaseLicenseCardProps {
   /** The Base license in force, or the one that expired last; null in the community edition. */
   base: LicenseView | null;
-  /** A valid license this close to its end shows as expiring soon. */
-  warningDays?: number;
 }
 
-/** The Base license: edition, state, issued, expires, days left, method and quota. */
-export function BaseLicenseCard({ base, warningDays = 15 }: BaseLicenseCardProps) {
+/** The Base license: edition, state, issued, valid through, days left, method and quota, as the server judged them. */
+export function BaseLicenseCard({ base }: BaseLicenseCardProps) {
+  const titles = useCatalogTitles();
   if (!base) {
+    const editions = titles.items.filter(i => i.type === 'base').map(i => i.title);
     return (
       <InfoCard title="Base License">
         <Typography variant="h6" gutterBottom>
           No Base license: the portal runs the Community edition
         </Typography>
         <Typography variant="body2" color="textSecondary">
-          A Base license (Standard, Enterprise Trial or Enterprise Prepaid) unlocks the portal&apos;s features and is
-          needed before any Plus license. Send your Key ID or the request key to your vendor, then upload the license
-          file you receive with Upload License.
+          A Base license{editions.length ? ` (${editions.join(', ')})` : ''} unlocks the portal&apos;s features and
+          is needed before any Plus license. Send your Key ID or the request key to your vendor, then upload the
+          license file you receive with Upload License.
         </Typography>
       </InfoCard>
     );
   }
-  const expiringSoon = base.state === 'valid' && daysLeft(base.expiresAt) <= warningDays;
   return (
     <InfoCard title="Base License" subheader="The Base license cannot be deleted; a newer upload replaces it.">
       <DefinitionList
         data-testid="base-license"
         rows={[
           ['Edition', base.title],
-          ['State', <LicenseStateLabel state={base.state} expiringSoon={expiringSoon} />],
+          ['State', <LicenseStateLabel state={base.state} expiringSoon={base.expiringSoon} />],
           ['Issued', formatDateTime(base.issuedAt)],
-          ['Expires', formatDateTime(base.expiresAt)],
-          ['Days left', daysLeftText(base.expiresAt)],
+          ['Valid through', <span title={`Expires ${formatDateTime(base.expiresAt)}`}>{formatDay(base.validThrough)}</span>],
+          ['Days left', daysLeftText(base.daysLeft)],
           ['Method', methodLabel(base.method)],
-          ['Quota', formatQuota(base.quota)],
+          ['Quota', formatQuota(base.quota, titles)],
           ['License ID', base.id],
         ]}
       />

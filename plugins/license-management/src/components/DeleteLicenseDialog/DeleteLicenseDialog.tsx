@@ -1,4 +1,4 @@
-import { useApi } from '@backstage/core-plugin-api';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import Button from '@material-ui/core/Button';
 import CircularProgress from '@material-ui/core/CircularProgress';
 import Dialog from '@material-ui/core/Dialog';
@@ -8,9 +8,10 @@ import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import Alert from '@material-ui/lab/Alert';
 import type { LicenseView } from '@backstage-licensing/plugin-license-management-common';
-import React, { useState } from 'react';
+import React from 'react';
 import { licenseManagementApiRef, problemText } from '@backstage-licensing/plugin-license-management-react';
-import { formatDateTime } from '../../lib/format';
+import { useBusyAction } from '../../hooks/useBusyAction';
+import { validThroughText } from '../../lib/format';
 
 export interface DeleteLicenseDialogProps {
   /** The license to delete; the dialog is open while set. */
@@ -19,29 +20,24 @@ export interface DeleteLicenseDialogProps {
   onDeleted: (license: LicenseView) => void;
 }
 
-/** Asks before deleting a Plus license, then deletes it. */
+/** Asks before deleting a Plus license, deletes it, and says so. */
 export function DeleteLicenseDialog({ license, onClose, onDeleted }: DeleteLicenseDialogProps) {
   const api = useApi(licenseManagementApiRef);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const alertApi = useApi(alertApiRef);
+  const remove = useBusyAction(async (l: LicenseView) => {
+    await api.deleteLicense(l.id);
+    alertApi.post({
+      message: `Deleted ${l.title} (${l.id}). The licensing records keep it; uploading its file again restores it.`,
+      severity: 'success',
+      display: 'transient',
+    });
+    onDeleted(l);
+  });
 
   const close = () => {
-    if (busy) return;
-    setError(undefined);
+    if (remove.busy) return;
+    remove.reset();
     onClose();
-  };
-  const confirm = async () => {
-    if (!license) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.deleteLicense(license.id);
-      onDeleted(license);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
   };
 
   return (
@@ -50,27 +46,27 @@ export function DeleteLicenseDialog({ license, onClose, onDeleted }: DeleteLicen
       <DialogContent>
         {license && (
           <DialogContentText>
-            <strong>{license.title}</strong> ({license.id}, expires {formatDateTime(license.expiresAt)}) will be
-            deleted and its features become unavailable unless another license for the module is installed. The
-            licensing records keep it, and uploading the same license file again restores it.
+            <strong>{license.title}</strong> ({license.id}, {validThroughText(license.validThrough)}) will be deleted
+            and its features become unavailable unless another license for the module is installed. The licensing
+            records keep it, and uploading the same license file again restores it.
           </DialogContentText>
         )}
-        {error !== undefined && (
+        {remove.error !== undefined && (
           <Alert severity="error" role="alert">
-            The license was not deleted. {problemText(error)}
+            The license was not deleted. {problemText(remove.error)}
           </Alert>
         )}
       </DialogContent>
       <DialogActions>
-        <Button onClick={close} disabled={busy}>
+        <Button onClick={close} disabled={remove.busy}>
           Cancel
         </Button>
         <Button
-          onClick={confirm}
+          onClick={() => license && remove.run(license)}
           color="secondary"
           variant="contained"
-          disabled={busy}
-          startIcon={busy ? <CircularProgress size={16} color="inherit" /> : undefined}
+          disabled={remove.busy}
+          startIcon={remove.busy ? <CircularProgress size={16} color="inherit" /> : undefined}
         >
           Delete
         </Button>

@@ -6,7 +6,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles, useTheme, type Theme } from '@material-ui/core/styles';
 import type { LicenseView } from '@backstage-licensing/plugin-license-management-common';
 import React from 'react';
-import { daysLeft, formatDate, stateLabel, typeLabel } from '../../lib/format';
+import { formatDate, formatDay, stateLabel, typeLabel, validThroughText } from '../../lib/format';
 import { timelineScale } from './timelineScale';
 
 const LABEL_WIDTH = 230;
@@ -25,6 +25,13 @@ const useStyles = makeStyles(theme => ({
   },
   track: { position: 'relative', flexGrow: 1, height: '100%' },
   actions: { width: ACTIONS_WIDTH, flexShrink: 0, textAlign: 'right' },
+  /** A superseded license: dimmed, its bar hatched, so that it does not read as a second copy of the one in force. */
+  superseded: {
+    opacity: 0.6,
+    '& $bar': {
+      backgroundImage: 'repeating-linear-gradient(135deg, rgba(255,255,255,0.35) 0 4px, transparent 4px 8px)',
+    },
+  },
   bar: {
     position: 'absolute',
     top: 7,
@@ -61,11 +68,11 @@ const useStyles = makeStyles(theme => ({
   swatch: { display: 'inline-block', width: 12, height: 12, borderRadius: 2, marginRight: 6, verticalAlign: 'middle' },
 }));
 
-function colorOf(theme: Theme, license: LicenseView, now: number, warningDays: number): string {
+function colorOf(theme: Theme, license: LicenseView): string {
   const p = theme.palette;
   switch (license.state) {
     case 'valid':
-      return daysLeft(license.expiresAt, now) <= warningDays ? p.warning.main : p.success.main;
+      return license.expiringSoon ? p.warning.main : p.success.main;
     case 'pending':
       return p.info.main;
     case 'expired':
@@ -75,9 +82,10 @@ function colorOf(theme: Theme, license: LicenseView, now: number, warningDays: n
   }
 }
 
+const daysLeftPhrase = (n: number) => (n === 0 ? 'last day today' : `${n} day${n === 1 ? '' : 's'} left`);
+
 export interface ExpiryTimelineProps {
   licenses: LicenseView[];
-  warningDays?: number;
   /** For tests: the time of "today". */
   now?: number;
   /**
@@ -87,13 +95,18 @@ export interface ExpiryTimelineProps {
   onReinstate?: (license: LicenseView) => void;
 }
 
-/** When each Base and Plus license starts and ends, against today. */
-export function ExpiryTimeline({ licenses, warningDays = 15, now = Date.now(), onReinstate }: ExpiryTimelineProps) {
+/**
+ * When each Base and Plus license starts and ends, against today; what is
+ * expiring soon is what the server judged. Superseded licenses are marked as
+ * such (a later upload holds their slot).
+ */
+export function ExpiryTimeline({ licenses, now = Date.now(), onReinstate }: ExpiryTimelineProps) {
   const classes = useStyles();
   const ordered = [...licenses].sort(
     (a, b) =>
       (a.type === b.type ? 0 : a.type === 'base' ? -1 : 1) ||
       a.title.localeCompare(b.title) ||
+      Number(a.state === 'superseded') - Number(b.state === 'superseded') ||
       Date.parse(a.expiresAt) - Date.parse(b.expiresAt),
   );
   const spans = ordered.map(l => ({
@@ -115,21 +128,32 @@ export function ExpiryTimeline({ licenses, warningDays = 15, now = Date.now(), o
           {ordered.map((l, i) => {
             const left = scale.percent(spans[i].start);
             const width = Math.max(0.5, scale.percent(spans[i].end) - left);
-            const summary = `${l.title} (${typeLabel(l.type)}): ${stateLabel(l.state)}, ${formatDate(
-              l.notBefore ?? l.issuedAt,
-            )} – ${formatDate(l.expiresAt)}${
-              l.state === 'valid' ? `, ${daysLeft(l.expiresAt, now)} days left` : ''
-            }`;
+            const superseded = l.state === 'superseded';
+            const summary = `${l.title} (${typeLabel(l.type)}): ${stateLabel(l.state)}${
+              l.state === 'valid' && l.expiringSoon ? ', expiring soon' : ''
+            }${superseded ? ' by a later upload' : ''}, ${formatDate(l.notBefore ?? l.issuedAt)} – ${formatDay(l.validThrough)}${
+              l.state === 'valid' && l.daysLeft !== null ? `, ${daysLeftPhrase(l.daysLeft)}` : ''
+            } (${l.id})`;
             return (
-              <div className={classes.row} role="listitem" key={l.id} aria-label={summary}>
-                <Typography variant="body2" className={classes.label} title={`${l.title} (${typeLabel(l.type)})`}>
-                  {l.title} <Typography component="span" variant="caption" color="textSecondary">{typeLabel(l.type)}</Typography>
+              <div
+                className={superseded ? `${classes.row} ${classes.superseded}` : classes.row}
+                role="listitem"
+                key={l.id}
+                aria-label={summary}
+                data-superseded={superseded || undefined}
+              >
+                <Typography variant="body2" className={classes.label} title={`${l.title} (${typeLabel(l.type)}, ${l.id})`}>
+                  {l.title}{' '}
+                  <Typography component="span" variant="caption" color="textSecondary">
+                    {typeLabel(l.type)}
+                    {superseded && ' · superseded'}
+                  </Typography>
                 </Typography>
                 <div className={classes.track}>
                   {scale.ticks.map(t => (
                     <span key={t} className={classes.grid} style={{ left: `${scale.percent(t)}%` }} />
                   ))}
-                  <TimelineBar license={l} left={left} width={width} summary={summary} now={now} warningDays={warningDays} />
+                  <TimelineBar license={l} left={left} width={width} summary={summary} />
                   <span className={classes.today} style={{ left: `${todayAt}%` }}>
                     {i === 0 && <span className={classes.todayLabel}>Today</span>}
                   </span>
@@ -171,20 +195,18 @@ function TimelineBar(props: {
   left: number;
   width: number;
   summary: string;
-  now: number;
-  warningDays: number;
 }) {
   const classes = useStyles();
   const theme = useTheme();
-  const { license, left, width, summary, now, warningDays } = props;
+  const { license, left, width, summary } = props;
   return (
     <Tooltip title={summary}>
       <span
         className={classes.bar}
-        style={{ left: `${left}%`, width: `${width}%`, background: colorOf(theme, license, now, warningDays) }}
+        style={{ left: `${left}%`, width: `${width}%`, background: colorOf(theme, license) }}
         data-state={license.state}
       >
-        {width > 12 ? `until ${formatDate(license.expiresAt)}` : ''}
+        {width > 14 ? validThroughText(license.validThrough) : ''}
       </span>
     </Tooltip>
   );

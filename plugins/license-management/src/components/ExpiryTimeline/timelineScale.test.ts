@@ -1,6 +1,5 @@
+import { DAY_MS as DAY } from '@backstage-licensing/plugin-license-management-common';
 import { timelineScale } from './timelineScale';
-
-const DAY = 86_400_000;
 
 describe('timelineScale', () => {
   const now = Date.UTC(2030, 5, 15);

@@ -1,18 +1,17 @@
 import { Link } from '@backstage/core-components';
-import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import IconButton from '@material-ui/core/IconButton';
 import CloseIcon from '@material-ui/icons/Close';
 import Alert, { type Color } from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
-import {
-  licenseCreatePermission,
-  type ExceptionCode,
-  type LicenseException,
-} from '@backstage-licensing/plugin-license-management-common';
+import type { ExceptionCode, LicenseException } from '@backstage-licensing/plugin-license-management-common';
 import React, { useState } from 'react';
 import { useLocation } from 'react-router-dom';
-import { useLicensePagePath, useLicenseStatus } from '@backstage-licensing/plugin-license-management-react';
+import {
+  useLicensePagePath,
+  useLicensePermissions,
+  useLicenseStatus,
+} from '@backstage-licensing/plugin-license-management-react';
 
 const NOTICES: Record<ExceptionCode, { severity: Color; title: (e: LicenseException) => string }> = {
   LICENSE_EXPIRING: {
@@ -47,7 +46,7 @@ function readDismissed(): string[] {
  */
 export function LicenseBanner() {
   const { status } = useLicenseStatus();
-  const isAdmin = usePermission({ permission: licenseCreatePermission }).allowed;
+  const isAdmin = useLicensePermissions().canUpload;
   const pagePath = useLicensePagePath();
   const { pathname } = useLocation();
   const [dismissed, setDismissed] = useState(readDismissed);

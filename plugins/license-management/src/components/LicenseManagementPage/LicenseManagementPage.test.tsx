@@ -57,7 +57,7 @@ describe('LicenseManagementPage', () => {
     const summary = await screen.findByTestId('license-summary');
     expect(within(summary).getByText('Base License + 1 Plus License')).toBeInTheDocument();
     expect(within(summary).getByText('Enterprise Prepaid')).toBeInTheDocument();
-    expect(within(summary).getByText('Local (request key)')).toBeInTheDocument();
+    expect(within(summary).getByText('Licensing method').nextSibling).toHaveTextContent('Request key');
     expect(within(summary).getByText('1.0.0')).toBeInTheDocument();
     expect(within(summary).getByText('Example Corp')).toBeInTheDocument();
 

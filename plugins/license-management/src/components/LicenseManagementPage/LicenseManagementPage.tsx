@@ -1,23 +1,21 @@
 import { Header, HeaderLabel, Page, TabbedLayout } from '@backstage/core-components';
-import { usePermission } from '@backstage/plugin-permission-react';
-import { recordReadPermission } from '@backstage-licensing/plugin-license-management-common';
 import React from 'react';
-import { useLicenseStatus } from '@backstage-licensing/plugin-license-management-react';
-import { stateLabel } from '../../lib/format';
+import { useLicensePermissions, useLicenseStatus } from '@backstage-licensing/plugin-license-management-react';
+import { portalStateText } from '../../lib/degraded';
 import { LicenseOverview } from '../LicenseOverview';
 import { LicensingRecords } from '../LicensingRecords';
 
 /** License Management: the Overview and, for those allowed, the Licensing Records. */
 export function LicenseManagementPage() {
   const { status } = useLicenseStatus();
-  const canReadRecords = usePermission({ permission: recordReadPermission }).allowed;
+  const { canReadRecords } = useLicensePermissions();
   return (
     <Page themeId="tool">
       <Header title="License Management" subtitle="Base and Plus licenses, quotas and licensing records of this portal">
         {status && (
           <>
             <HeaderLabel label="Edition" value={status.editionTitle} />
-            <HeaderLabel label="License status" value={stateLabel(status.state)} />
+            <HeaderLabel label="License status" value={portalStateText(status)} />
             <HeaderLabel label="Product version" value={status.productVersion} />
           </>
         )}

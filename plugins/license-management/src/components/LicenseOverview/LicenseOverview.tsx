@@ -1,19 +1,17 @@
 import { ContentHeader, Progress, WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import Tooltip from '@material-ui/core/Tooltip';
 import CloudUploadIcon from '@material-ui/icons/CloudUpload';
-import {
-  licenseCreatePermission,
-  licenseDeletePermission,
-  requestKeyReadPermission,
-  type LicenseView,
-} from '@backstage-licensing/plugin-license-management-common';
+import type { LicenseView } from '@backstage-licensing/plugin-license-management-common';
 import React, { useCallback, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { licenseManagementApiRef, useLicenseStatus } from '@backstage-licensing/plugin-license-management-react';
+import {
+  licenseManagementApiRef,
+  useLicensePermissions,
+  useLicenseStatus,
+} from '@backstage-licensing/plugin-license-management-react';
 import { BaseLicenseCard } from '../BaseLicenseCard';
 import { ExpiryTimeline } from '../ExpiryTimeline';
 import { LicenseServerCard } from '../LicenseServerCard';
@@ -33,9 +31,7 @@ export function LicenseOverview() {
   const licenses = useAsyncRetry(() => api.listLicenses(), [api, revision]);
   const [uploadOpen, setUploadOpen] = useState(false);
   const [toReinstate, setToReinstate] = useState<LicenseView>();
-  const canUpload = usePermission({ permission: licenseCreatePermission }).allowed;
-  const canDelete = usePermission({ permission: licenseDeletePermission }).allowed;
-  const canRequestKey = usePermission({ permission: requestKeyReadPermission }).allowed;
+  const { canUpload, canDelete, canRequestKey } = useLicensePermissions();
 
   const reloadAll = useCallback(async () => {
     await refresh();

@@ -89,7 +89,7 @@ describe('Reinstate on the License Management page', () => {
     await renderPage();
     await user.click(await screen.findByRole('button', { name: 'Reinstate Enterprise Prepaid (Base, ent)' }));
     const dialog = await screen.findByRole('dialog', { name: 'Reinstate license?' });
-    expect(dialog).toHaveTextContent(/Enterprise Prepaid \(Base\) \(ent, expires .*\) is superseded/);
+    expect(dialog).toHaveTextContent(/Enterprise Prepaid \(Base\) \(ent, valid through .*\) is superseded/);
     const listed = fake.seen.filter(s => s === 'GET /licenses').length;
 
     await user.click(within(dialog).getByRole('button', { name: 'Reinstate' }));

@@ -14,15 +14,18 @@ import { stateLabel } from '../../lib/format';
 
 export interface LicenseStateLabelProps {
   state: LicenseState | PortalState | null | undefined;
-  /** Shown as a warning when a valid license runs out soon. */
+  /** Shown as a warning when a valid license runs out soon (the server's `expiringSoon`). */
   expiringSoon?: boolean;
+  /** Why a valid portal denies features anyway ("quota exceeded"): shown as an error, not as valid. */
+  degraded?: string;
 }
 
 /** A license's or the portal's state, with its status colour. */
-export function LicenseStateLabel({ state, expiringSoon }: LicenseStateLabelProps) {
+export function LicenseStateLabel({ state, expiringSoon, degraded }: LicenseStateLabelProps) {
   const label = stateLabel(state);
   switch (state) {
     case 'valid':
+      if (degraded) return <StatusError>Degraded: {degraded}</StatusError>;
       return expiringSoon ? <StatusWarning>{label}, expiring soon</StatusWarning> : <StatusOK>{label}</StatusOK>;
     case 'expired':
     case 'tampered':

@@ -4,6 +4,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import type { LicenseStatus } from '@backstage-licensing/plugin-license-management-common';
 import type { ReactNode } from 'react';
 import React from 'react';
+import { degradedReason } from '../../lib/degraded';
 import { mechanismLabel, methodLabel } from '../../lib/format';
 import { DefinitionList } from '../DefinitionList';
 import { LicenseStateLabel } from '../LicenseStateLabel';
@@ -24,7 +25,7 @@ export function LicenseSummaryCard({ status, requestKeyAction }: LicenseSummaryC
   const rows: [string, ReactNode][] = [
     ['Licensing mechanism', mechanismLabel(status)],
     ['Edition', status.editionTitle],
-    ['License status', <LicenseStateLabel state={status.state} />],
+    ['License status', <LicenseStateLabel state={status.state} degraded={degradedReason(status)} />],
     ['Licensing method', methodLabel(status.method)],
     ['Product version', status.productVersion],
   ];

@@ -11,13 +11,19 @@ import NavigateBeforeIcon from '@material-ui/icons/NavigateBefore';
 import NavigateNextIcon from '@material-ui/icons/NavigateNext';
 import type { LicenseRecord } from '@backstage-licensing/plugin-license-management-common';
 import React, { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
-import { licenseManagementApiRef, useLicenseStatus, problemText } from '@backstage-licensing/plugin-license-management-react';
+import {
+  licenseManagementApiRef,
+  problemText,
+  useCatalogTitles,
+  useLicenseStatus,
+} from '@backstage-licensing/plugin-license-management-react';
 import { saveBlob } from '../../lib/download';
 import { ProblemPanel } from '../ProblemPanel';
 import { exportRecordsCsv } from './exportRecords';
-import { RecordFilters, type RecordFilterValues } from './RecordFilters';
+import { RECORD_FILTER_KEYS, RecordFilters, type RecordFilterValues } from './RecordFilters';
 import { recordColumns } from './recordColumns';
 
 const PAGE_SIZES = [10, 25, 50, 100, 200];
@@ -27,42 +33,66 @@ export interface LicensingRecordsProps {
   initialPageSize?: number;
 }
 
-/** The licensing records: newest first, filtered, searched, paged by cursor, exported as CSV. */
+/** The filters and the search as the URL holds them (`?action=delete&q=backup`), so that a reload or a link keeps them. */
+function filtersOf(params: URLSearchParams): RecordFilterValues {
+  const values: Record<string, string> = {};
+  for (const key of RECORD_FILTER_KEYS) {
+    const value = params.get(key);
+    if (value) values[key] = value;
+  }
+  return values as RecordFilterValues;
+}
+
+/** The licensing records: newest first, filtered, searched, paged by cursor, exported as CSV; filters in the URL. */
 export function LicensingRecords({ initialPageSize = 25 }: LicensingRecordsProps) {
   const api = useApi(licenseManagementApiRef);
   const alertApi = useApi(alertApiRef);
+  const titles = useCatalogTitles();
   const { revision } = useLicenseStatus();
-  const [filters, setFilters] = useState<RecordFilterValues>({});
-  const [search, setSearch] = useState('');
-  const [q, setQ] = useState('');
+  const [params, setParams] = useSearchParams();
+  const filters = filtersOf(params);
+  const q = params.get('q') ?? '';
+  const [search, setSearch] = useState(q);
   const [limit, setLimit] = useState(initialPageSize);
-  /** The cursor of every page visited so far; the last one is the page shown. */
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+
+  const query = { ...filters, q: q || undefined };
+  const queryKey = JSON.stringify([query, limit]);
+  /** The cursor of every page visited so far for this query; the last one is the page shown. */
+  const [visited, setVisited] = useState<{ key: string; cursors: (string | undefined)[] }>({ key: queryKey, cursors: [undefined] });
+  const cursors = visited.key === queryKey ? visited.cursors : [undefined];
+  const setCursors = (next: (c: (string | undefined)[]) => (string | undefined)[]) =>
+    setVisited({ key: queryKey, cursors: next(cursors) });
   const [exporting, setExporting] = useState(false);
 
-  const restart = () => setCursors([undefined]);
+  /** Puts filters and search in the URL (replacing the entry: typing is not history). */
+  const setQuery = (next: RecordFilterValues, text: string) => {
+    const updated = new URLSearchParams(params);
+    for (const key of RECORD_FILTER_KEYS) {
+      if (next[key]) updated.set(key, next[key]!);
+      else updated.delete(key);
+    }
+    if (text) updated.set('q', text);
+    else updated.delete('q');
+    setParams(updated, { replace: true });
+  };
   useDebounce(
     () => {
-      if (search.trim() !== q) {
-        setQ(search.trim());
-        restart();
-      }
+      if (search.trim() !== q) setQuery(filters, search.trim());
     },
     300,
     [search],
   );
 
-  const query = { ...filters, q: q || undefined };
   const page = cursors.length;
   const records = useAsyncRetry(
     () => api.getRecords({ ...query, limit, cursor: cursors[cursors.length - 1] }),
-    [api, JSON.stringify(query), limit, cursors, revision],
+    [api, queryKey, cursors[cursors.length - 1], page, revision],
   );
 
   const exportCsv = async () => {
     setExporting(true);
     try {
-      const { csv, rows, truncated } = await exportRecordsCsv(api, query);
+      const { csv, rows, truncated } = await exportRecordsCsv(api, query, titles);
       saveBlob(new Blob([csv], { type: 'text/csv;charset=utf-8' }), `licensing-records-${new Date().toISOString().slice(0, 10)}.csv`);
       if (truncated) {
         alertApi.post({
@@ -85,10 +115,7 @@ export function LicensingRecords({ initialPageSize = 25 }: LicensingRecordsProps
     <>
       <RecordFilters
         values={filters}
-        onChange={v => {
-          setFilters(v);
-          restart();
-        }}
+        onChange={v => setQuery(v, q)}
         search={search}
         onSearchChange={setSearch}
       />
@@ -97,8 +124,8 @@ export function LicensingRecords({ initialPageSize = 25 }: LicensingRecordsProps
       ) : (
         <Table<LicenseRecord>
           title="Licensing Records"
-          subtitle="Every upload, replacement, deletion, expiry, lease and reload, newest first."
-          columns={recordColumns}
+          subtitle="Every upload, rejected upload, replacement, deletion, expiry, lease and reload, newest first."
+          columns={recordColumns(titles)}
           data={items}
           isLoading={records.loading}
           options={{ paging: false, search: false, padding: 'dense', draggable: false, sorting: false }}
@@ -129,7 +156,6 @@ export function LicensingRecords({ initialPageSize = 25 }: LicensingRecordsProps
           value={limit}
           onChange={e => {
             setLimit(Number(e.target.value));
-            restart();
           }}
           style={{ minWidth: 120 }}
         >

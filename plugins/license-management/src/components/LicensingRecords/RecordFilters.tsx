@@ -3,33 +3,30 @@ import InputAdornment from '@material-ui/core/InputAdornment';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import SearchIcon from '@material-ui/icons/Search';
-import { defaultLicenseCatalog } from '@backstage-licensing/plugin-license-management-common';
+import {
+  LICENSE_METHODS,
+  LICENSE_STATES,
+  LICENSE_TYPES,
+  LIST_TITLES,
+  RECORD_ACTIONS,
+} from '@backstage-licensing/plugin-license-management-common';
 import React from 'react';
-import type { RecordQuery } from '@backstage-licensing/plugin-license-management-react';
-import { ACTION_LABELS } from './recordColumns';
+import { useCatalogTitles, type RecordQuery } from '@backstage-licensing/plugin-license-management-react';
 
 export type RecordFilterValues = Pick<RecordQuery, 'type' | 'item' | 'method' | 'state' | 'action'>;
 
-const OPTIONS: Record<keyof RecordFilterValues, [string, string][]> = {
-  type: [
-    ['base', 'Base'],
-    ['plus', 'Plus'],
-  ],
-  item: [
-    ...defaultLicenseCatalog.editions.map(e => [e.id, e.title] as [string, string]),
-    ...defaultLicenseCatalog.modules.map(m => [m.id, m.title] as [string, string]),
-  ],
-  method: [
-    ['request-key', 'Local (request key)'],
-    ['usb-key', 'Local (USB key)'],
-  ],
-  state: [
-    ['valid', 'Valid'],
-    ['superseded', 'Superseded'],
-    ['pending', 'Pending'],
-    ['expired', 'Expired'],
-  ],
-  action: Object.entries(ACTION_LABELS),
+/** The filters, in the order shown. */
+export const RECORD_FILTER_KEYS = ['type', 'item', 'method', 'state', 'action'] as const;
+
+const choices = <T extends string>(values: readonly T[], titles: Record<T, string>): [string, string][] =>
+  values.map(v => [v, titles[v]]);
+
+/** Every value of the fixed lists, in the words of LIST_TITLES. */
+const LIST_OPTIONS = {
+  type: choices(LICENSE_TYPES, LIST_TITLES.type),
+  method: choices(LICENSE_METHODS, LIST_TITLES.method),
+  state: choices(LICENSE_STATES, LIST_TITLES.state),
+  action: choices(RECORD_ACTIONS, LIST_TITLES.action),
 };
 
 const LABELS: Record<keyof RecordFilterValues, string> = {
@@ -49,6 +46,12 @@ export interface RecordFiltersProps {
 
 /** Type, item, method, state and action filters, and free-text search. */
 export function RecordFilters({ values, onChange, search, onSearchChange }: RecordFiltersProps) {
+  // Editions and modules of the catalog the portal runs with.
+  const titles = useCatalogTitles();
+  const options: Record<keyof RecordFilterValues, [string, string][]> = {
+    ...LIST_OPTIONS,
+    item: titles.items.map(i => [i.id, i.title]),
+  };
   return (
     <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2} role="search" aria-label="Filter licensing records">
       <TextField
@@ -68,7 +71,7 @@ export function RecordFilters({ values, onChange, search, onSearchChange }: Reco
         }}
         style={{ minWidth: 260 }}
       />
-      {(Object.keys(OPTIONS) as (keyof RecordFilterValues)[]).map(key => (
+      {RECORD_FILTER_KEYS.map(key => (
         <TextField
           key={key}
           select
@@ -81,7 +84,7 @@ export function RecordFilters({ values, onChange, search, onSearchChange }: Reco
           SelectProps={{ SelectDisplayProps: { 'aria-label': LABELS[key] } as object }}
         >
           <MenuItem value="">All</MenuItem>
-          {OPTIONS[key].map(([value, label]) => (
+          {options[key].map(([value, label]) => (
             <MenuItem key={value} value={value}>
               {label}
             </MenuItem>

@@ -1,6 +1,6 @@
-import type { LicenseManagementApi, RecordQuery } from '@backstage-licensing/plugin-license-management-react';
+import type { CatalogTitles, LicenseManagementApi, RecordQuery } from '@backstage-licensing/plugin-license-management-react';
 import { toCsv } from '../../lib/csv';
-import { CSV_HEADER, csvRow } from './recordColumns';
+import { CSV_HEADER, csvRowOf } from './recordColumns';
 
 /** Most rows one export reads. */
 export const EXPORT_LIMIT = 50_000;
@@ -9,7 +9,9 @@ export const EXPORT_LIMIT = 50_000;
 export async function exportRecordsCsv(
   api: LicenseManagementApi,
   query: Omit<RecordQuery, 'cursor' | 'limit'>,
+  titles: CatalogTitles,
 ): Promise<{ csv: string; rows: number; truncated: boolean }> {
+  const csvRow = csvRowOf(titles);
   const rows: string[][] = [];
   let cursor: string | undefined;
   do {

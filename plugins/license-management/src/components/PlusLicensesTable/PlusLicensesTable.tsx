@@ -4,8 +4,9 @@ import IconButton from '@material-ui/core/IconButton';
 import Tooltip from '@material-ui/core/Tooltip';
 import DeleteIcon from '@material-ui/icons/Delete';
 import type { LicenseView } from '@backstage-licensing/plugin-license-management-common';
+import { useCatalogTitles } from '@backstage-licensing/plugin-license-management-react';
 import React, { useState } from 'react';
-import { daysLeft, formatDateTime, formatQuota, methodLabel } from '../../lib/format';
+import { formatDate, formatDateTime, formatDay, formatQuota, methodLabel } from '../../lib/format';
 import { DeleteLicenseDialog } from '../DeleteLicenseDialog';
 import { LicenseStateLabel } from '../LicenseStateLabel';
 
@@ -15,7 +16,6 @@ export interface PlusLicensesTableProps {
   /** Whether the viewer may delete licenses (license.delete). */
   canDelete: boolean;
   onDeleted: (license: LicenseView) => void;
-  warningDays?: number;
   /**
    * Offers Reinstate for superseded licenses (to license admins: the upload
    * permission, license.create); called with the license to reinstate.
@@ -24,9 +24,15 @@ export interface PlusLicensesTableProps {
 }
 
 const stateOrder = { valid: 0, pending: 1, superseded: 2, expired: 3, tampered: 4 } as const;
+const nowrap = { whiteSpace: 'nowrap' } as const;
 
-/** Plus licenses: module, state, quota, method, issued, expires; delete and reinstate for admins. */
-export function PlusLicensesTable({ licenses, canDelete, onDeleted, warningDays = 15, onReinstate }: PlusLicensesTableProps) {
+/**
+ * Plus licenses: module, state, quota, method, issued, valid through; delete
+ * and reinstate for admins. What is expiring soon and what may be deleted is
+ * what the server said (`expiringSoon`, `deletable`).
+ */
+export function PlusLicensesTable({ licenses, canDelete, onDeleted, onReinstate }: PlusLicensesTableProps) {
+  const titles = useCatalogTitles();
   const [toDelete, setToDelete] = useState<LicenseView>();
   const rows = licenses.map(l => ({ ...l })).sort(
     (a, b) => a.title.localeCompare(b.title) || stateOrder[a.state] - stateOrder[b.state],
@@ -37,24 +43,26 @@ export function PlusLicensesTable({ licenses, canDelete, onDeleted, warningDays 
     {
       title: 'State',
       field: 'state',
-      render: l => (
-        <LicenseStateLabel state={l.state} expiringSoon={l.state === 'valid' && daysLeft(l.expiresAt) <= warningDays} />
-      ),
+      render: l => <LicenseStateLabel state={l.state} expiringSoon={l.expiringSoon} />,
     },
-    { title: 'Quota', render: l => formatQuota(l.quota) },
-    { title: 'Method', render: l => methodLabel(l.method) },
-    { title: 'Issued', render: l => formatDateTime(l.issuedAt) },
-    { title: 'Expires', render: l => formatDateTime(l.expiresAt) },
+    { title: 'Quota', render: l => formatQuota(l.quota, titles) },
+    { title: 'Method', cellStyle: nowrap, render: l => methodLabel(l.method) },
+    { title: 'Issued', cellStyle: nowrap, render: l => <span title={formatDateTime(l.issuedAt)}>{formatDate(l.issuedAt)}</span> },
+    {
+      title: 'Valid through',
+      cellStyle: nowrap,
+      render: l => <span title={`Expires ${formatDateTime(l.expiresAt)}`}>{formatDay(l.validThrough)}</span>,
+    },
   ];
   const deleteAction = (l: LicenseView) => {
-    if (l.method === 'usb-key') {
+    if (!l.deletable) {
+      if (l.method !== 'usb-key') return null;
       return (
         <Tooltip title="Licenses from a USB key cannot be deleted">
           <span>—</span>
         </Tooltip>
       );
     }
-    if (!l.deletable) return null;
     return (
       <Tooltip title={`Delete ${l.title}`}>
         <IconButton aria-label={`Delete ${l.title} (${l.id})`} size="small" onClick={() => setToDelete(l)}>
@@ -67,6 +75,7 @@ export function PlusLicensesTable({ licenses, canDelete, onDeleted, warningDays 
     columns.push({
       title: 'Actions',
       align: 'right',
+      cellStyle: nowrap,
       render: l => (
         <>
           {onReinstate && l.state === 'superseded' && (
@@ -82,6 +91,7 @@ export function PlusLicensesTable({ licenses, canDelete, onDeleted, warningDays 
     });
   }
 
+  const examples = titles.items.filter(i => i.type === 'plus').slice(0, 2).map(i => i.title);
   return (
     <>
       <Table<LicenseView>
@@ -91,8 +101,8 @@ export function PlusLicensesTable({ licenses, canDelete, onDeleted, warningDays 
         options={{ paging: false, search: false, padding: 'dense', draggable: false }}
         emptyContent={
           <div style={{ padding: 16 }}>
-            No Plus licenses installed. Plus licenses add modules such as VMware Management or Backup Service; they
-            need a valid Base license.
+            No Plus licenses installed. Plus licenses add modules{examples.length ? ` such as ${examples.join(' or ')}` : ''};
+            they need a valid Base license.
           </div>
         }
       />

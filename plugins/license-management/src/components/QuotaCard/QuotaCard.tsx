@@ -4,17 +4,40 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import React from 'react';
 import type { QuotaView } from '@backstage-licensing/plugin-license-management-common';
+import { formatDateTime } from '../../lib/format';
 
 const useStyles = makeStyles(theme => ({
   row: { marginBottom: theme.spacing(2), '&:last-child': { marginBottom: 0 } },
   exceeded: { color: theme.palette.error.main, fontWeight: theme.typography.fontWeightBold as number },
+  reporters: { listStyle: 'none', margin: theme.spacing(0.5, 0, 0), padding: 0 },
 }));
 
 export interface QuotaCardProps {
   quotas: QuotaView[];
 }
 
-/** Used against authorized for every quota metric, as bars. */
+/** Who reported a metric's use: each reporter's share and when it last reported. */
+function Reporters({ quota }: { quota: QuotaView }) {
+  const classes = useStyles();
+  // A server that predates reporters sends none.
+  const reporters = quota.reporters ?? [];
+  if (reporters.length === 0) return null;
+  return (
+    <ul className={classes.reporters} aria-label={`Who reported ${quota.title}`} data-testid={`reporters-${quota.metric}`}>
+      {reporters.map(r => {
+        const share = quota.used > 0 ? Math.round((r.used / quota.used) * 100) : 0;
+        return (
+          <Typography component="li" variant="caption" color="textSecondary" key={r.reporter} style={{ display: 'block' }}>
+            <span title={r.reporter}>{r.reporter}</span>: {r.used.toLocaleString()} ({share}%), reported{' '}
+            <span title={r.reportedAt}>{formatDateTime(r.reportedAt)}</span>
+          </Typography>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** Used against authorized for every quota metric, as bars, with who reported the use. */
 export function QuotaCard({ quotas }: QuotaCardProps) {
   const classes = useStyles();
   return (
@@ -49,6 +72,7 @@ export function QuotaCard({ quotas }: QuotaCardProps) {
                 }
               />
             )}
+            <Reporters quota={q} />
           </Box>
         );
       })}

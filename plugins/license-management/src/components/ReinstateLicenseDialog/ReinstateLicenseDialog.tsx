@@ -15,7 +15,8 @@ import {
   refusedDowngrade,
   type RefusedDowngrade,
 } from '@backstage-licensing/plugin-license-management-react';
-import { formatDateTime, typeLabel } from '../../lib/format';
+import { useBusyAction } from '../../hooks/useBusyAction';
+import { typeLabel, validThroughText } from '../../lib/format';
 import { DowngradeConsequences } from '../DowngradeConsequences';
 
 export interface ReinstateLicenseDialogProps {
@@ -32,35 +33,31 @@ export interface ReinstateLicenseDialogProps {
  */
 export function ReinstateLicenseDialog({ license, onClose, onReinstated }: ReinstateLicenseDialogProps) {
   const api = useApi(licenseManagementApiRef);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const [refusal, setRefusal] = useState<RefusedDowngrade>();
+  const action = useBusyAction(async (id: string, acknowledge: boolean) => {
+    try {
+      const result = await api.reinstateLicense(id, acknowledge ? { acknowledge: true } : {});
+      setRefusal(undefined);
+      onReinstated(result);
+    } catch (e) {
+      // A downgrade is a question to the admin, not a failure.
+      const refused = refusedDowngrade(e);
+      if (!refused) throw e;
+      setRefusal(refused);
+    }
+  });
+  const { busy, error, reset } = action;
 
   useEffect(() => {
-    setError(undefined);
+    reset();
     setRefusal(undefined);
-  }, [license?.id]);
+  }, [license?.id, reset]);
 
   const close = () => {
     if (busy) return;
     onClose();
   };
-  const reinstate = async (acknowledge: boolean) => {
-    if (!license) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const result = await api.reinstateLicense(license.id, acknowledge ? { acknowledge: true } : {});
-      setRefusal(undefined);
-      onReinstated(result);
-    } catch (e) {
-      const refused = refusedDowngrade(e);
-      if (refused) setRefusal(refused);
-      else setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const reinstate = (acknowledge: boolean) => license && action.run(license.id, acknowledge);
 
   const title = license ? `${license.title} (${typeLabel(license.type)})` : '';
   return (
@@ -69,7 +66,7 @@ export function ReinstateLicenseDialog({ license, onClose, onReinstated }: Reins
       <DialogContent>
         {license && (
           <DialogContentText>
-            <strong>{title}</strong> ({license.id}, expires {formatDateTime(license.expiresAt)}) is superseded: a later
+            <strong>{title}</strong> ({license.id}, {validThroughText(license.validThrough)}) is superseded: a later
             upload holds its slot. Reinstating it makes it the newest upload of its slot, so it comes back into force;
             the license in force there now becomes superseded and stays installed. The licensing records keep both.
           </DialogContentText>

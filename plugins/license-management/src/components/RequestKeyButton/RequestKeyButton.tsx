@@ -3,8 +3,9 @@ import Button from '@material-ui/core/Button';
 import CircularProgress from '@material-ui/core/CircularProgress';
 import Tooltip from '@material-ui/core/Tooltip';
 import GetAppIcon from '@material-ui/icons/GetApp';
-import React, { useState } from 'react';
+import React from 'react';
 import { licenseManagementApiRef, problemText } from '@backstage-licensing/plugin-license-management-react';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { saveBlob } from '../../lib/download';
 
 export interface RequestKeyButtonProps {
@@ -16,25 +17,21 @@ export interface RequestKeyButtonProps {
 export function RequestKeyButton({ allowed }: RequestKeyButtonProps) {
   const api = useApi(licenseManagementApiRef);
   const alertApi = useApi(alertApiRef);
-  const [busy, setBusy] = useState(false);
-
-  const download = async () => {
-    setBusy(true);
+  const download = useBusyAction(async () => {
     try {
       const { fileName, content } = await api.downloadRequestKey();
       saveBlob(content, fileName);
     } catch (e) {
       alertApi.post({ message: `The request key could not be downloaded. ${problemText(e)}`, severity: 'error' });
-    } finally {
-      setBusy(false);
     }
-  };
+  });
+  const { busy } = download;
 
   const button = (
     <Button
       size="small"
       variant="outlined"
-      onClick={download}
+      onClick={() => download.run()}
       disabled={!allowed || busy}
       startIcon={busy ? <CircularProgress size={14} /> : <GetAppIcon />}
     >

@@ -7,8 +7,9 @@ import Typography from '@material-ui/core/Typography';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import Alert from '@material-ui/lab/Alert';
 import type { LicenseStatus } from '@backstage-licensing/plugin-license-management-common';
-import React, { useState } from 'react';
+import React from 'react';
 import { licenseManagementApiRef, problemText } from '@backstage-licensing/plugin-license-management-react';
+import { useBusyAction } from '../../hooks/useBusyAction';
 import { DefinitionList } from '../DefinitionList';
 
 type UsbKey = LicenseStatus['usbKey'];
@@ -41,31 +42,27 @@ export interface UsbKeyCardProps {
   onRefreshed: () => void;
 }
 
-/** The USB key: status, Key ID and a Refresh that rescans it. */
+/** The USB key: status, Key ID and a Refresh that rescans it (disabled, saying why, where there is nothing to rescan). */
 export function UsbKeyCard({ usbKey, canRefresh, onRefreshed }: UsbKeyCardProps) {
   const api = useApi(licenseManagementApiRef);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-
-  const refresh = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.reload();
-      onRefreshed();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const refresh = useBusyAction(async () => {
+    await api.reload();
+    onRefreshed();
+  });
+  const { busy, error } = refresh;
+  // Rescanning does something only where USB key licensing is on.
+  const why = !usbKey.enabled
+    ? 'USB key licensing is not enabled on this portal: there is no USB key to rescan'
+    : !canRefresh
+      ? 'Only license admins can rescan the USB key'
+      : undefined;
 
   const button = (
     <Button
       size="small"
       variant="outlined"
-      onClick={refresh}
-      disabled={!canRefresh || busy}
+      onClick={() => refresh.run()}
+      disabled={!!why || busy}
       startIcon={busy ? <CircularProgress size={14} /> : <RefreshIcon />}
     >
       {busy ? 'Reading USB key…' : 'Refresh'}
@@ -77,12 +74,12 @@ export function UsbKeyCard({ usbKey, canRefresh, onRefreshed }: UsbKeyCardProps)
       title="USB Key"
       subheader="Local licensing with a USB key plugged into a management node."
       actions={
-        canRefresh ? (
-          button
-        ) : (
-          <Tooltip title="Only license admins can rescan the USB key">
+        why ? (
+          <Tooltip title={why}>
             <span>{button}</span>
           </Tooltip>
+        ) : (
+          button
         )
       }
     >
@@ -101,7 +98,7 @@ export function UsbKeyCard({ usbKey, canRefresh, onRefreshed }: UsbKeyCardProps)
         </>
       ) : (
         <Typography variant="body2" color="textSecondary" data-testid="usb-key">
-          USB key licensing is not enabled on this portal. Refresh re-reads the installed licenses.
+          USB key licensing is not enabled on this portal: its licenses are bound to the request key.
         </Typography>
       )}
       {error !== undefined && (
