@@ -20,7 +20,7 @@ import {
   licenseEngineRegistryServiceRef,
   licenseServiceRef,
   type LicenseService,
-  type LocalLicenseEngine,
+  type LicenseEngine,
 } from '@backstage-licensing/plugin-license-management-node';
 import { startInProcessBackend } from './lib/backend';
 import { basePlus20, createVendor } from './lib/licenses';
@@ -44,7 +44,7 @@ async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'lm-bench-check-'));
   const vendor = createVendor();
   let service!: LicenseService;
-  let engine!: LocalLicenseEngine;
+  let engine!: LicenseEngine;
   const benchPlugin = createBackendPlugin({
     pluginId: 'bench',
     register(env) {

@@ -17,7 +17,7 @@ import { readSettings } from './config';
 import { KnexLicenseStore } from './database/KnexLicenseStore';
 import { createRouter } from './router/createRouter';
 import { startLicenseNotifications } from './notify/startLicenseNotifications';
-import { LicenseManager } from './service/LicenseManager';
+import { DefaultLicenseEngine } from './service/DefaultLicenseEngine';
 import { startUsageMetering } from './usage/startUsageMetering';
 
 /**
@@ -73,17 +73,17 @@ export const licenseManagementPlugin = createBackendPlugin({
         if (clock) logger.warn('The License Management clock is set by a module: for tests and simulations only.');
         deps.permissionsRegistry.addPermissions(licenseManagementPermissions);
         const store = await KnexLicenseStore.create(deps.database, logger);
-        const manager = await LicenseManager.create({ ...settings, store, logger, clock });
-        manager.start();
-        lifecycle.addShutdownHook(() => manager.stop());
+        const engine = await DefaultLicenseEngine.create({ ...settings, store, logger, clock });
+        engine.start();
+        lifecycle.addShutdownHook(() => engine.stop());
         if (settings.vendorKeys.size === 0) {
           logger.warn('No vendor keys configured (licenseManagement.vendorKeys): every license upload will be refused.');
         }
-        await startUsageMetering({ ...deps, settings, providers, manager });
-        await startLicenseNotifications({ ...deps, manager });
-        deps.engines.register(manager);
+        await startUsageMetering({ ...deps, settings, providers, engine });
+        await startLicenseNotifications({ ...deps, engine });
+        deps.engines.register(engine);
         deps.httpRouter.use(
-          await createRouter({ ...deps, manager, readPermissionCacheMs: settings.readPermissionCacheMs }),
+          await createRouter({ ...deps, engine, readPermissionCacheMs: settings.readPermissionCacheMs }),
         );
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

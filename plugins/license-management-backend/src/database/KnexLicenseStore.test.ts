@@ -1,4 +1,5 @@
 import { TestDatabases, type TestDatabaseId } from '@backstage/backend-test-utils';
+import { DAY_MS } from '@backstage-licensing/plugin-license-management-common';
 import { KnexLicenseStore } from './KnexLicenseStore';
 import { type NewLicense, type NewRecord, type RecordFilter, StoreConflictError } from './LicenseStore';
 import { encodeRecordCursor, InvalidRecordCursorError } from './recordCursor';
@@ -8,7 +9,7 @@ jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
-const DAY = 86_400_000;
+const DAY = DAY_MS;
 const T0 = Date.UTC(2026, 0, 1);
 
 function license(id: string, over: Partial<NewLicense> = {}): NewLicense {
@@ -120,17 +121,50 @@ describe.each(databases.eachSupportedId())('KnexLicenseStore on %p', (databaseId
     const store = await createStore();
     await store.installLicenses([license('old', { expiresAt: T0 + DAY }), license('new')], []);
     const recordFor = (l: { id: string }) => ({ ...record('expire', l.id, T0 + 2 * DAY), state: 'expired' as const });
-    const due = (await store.listLicenses()).filter(l => l.id === 'old');
-    const [first, second] = await Promise.all([
-      store.recordExpiries(due, recordFor),
-      store.recordExpiries(due, recordFor),
-    ]);
+    const due = (await store.listLicenses()).filter(l => l.id === 'old').map(l => ({ license: l, record: recordFor(l) }));
+    const [first, second] = await Promise.all([store.recordExpiries(due), store.recordExpiries(due)]);
     expect([...first, ...second].map(l => l.id)).toEqual(['old']);
-    expect(await store.recordExpiries(due, recordFor)).toEqual([]);
-    expect(await store.recordExpiries([], recordFor)).toEqual([]);
+    expect(await store.recordExpiries(due)).toEqual([]);
+    expect(await store.recordExpiries([])).toEqual([]);
     const { items } = await store.listRecords({ limit: 10, filter: { action: 'expire' } });
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ licenseId: 'old', state: 'expired' });
+  });
+
+  it('stores what the domain decided: an expiry it is given, whatever the license\'s exp says, and none it is not given', async () => {
+    const store = await createStore();
+    // The store does not judge time: a license it is told is expired is recorded, one it is not told about is not.
+    await store.installLicenses([license('told', { expiresAt: T0 + 300 * DAY }), license('untold', { expiresAt: T0 - DAY })], []);
+    const [told] = (await store.listLicenses()).filter(l => l.id === 'told');
+    const marked = await store.recordExpiries([{ license: told, record: { ...record('expire', 'told', T0), state: 'expired' } }]);
+    expect(marked.map(l => l.id)).toEqual(['told']);
+    const { items } = await store.listRecords({ limit: 10, filter: { action: 'expire' } });
+    expect(items.map(r => r.licenseId)).toEqual(['told']);
+  });
+
+  it('records no expiry of a deleted license, and the expiry of its new row once it comes back', async () => {
+    const store = await createStore();
+    await store.installLicenses([license('p', { expiresAt: T0 + DAY })], []);
+    const [first] = await store.listLicenses();
+    await store.deleteLicense('p', T0, 'admin', []);
+    const expiry = (l: typeof first) => ({ license: l, record: { ...record('expire', 'p', T0 + 2 * DAY), state: 'expired' as const } });
+    expect(await store.recordExpiries([expiry(first)])).toEqual([]);
+    await store.installLicenses([license('p', { expiresAt: T0 + DAY })], []);
+    const [again] = await store.listLicenses();
+    expect((await store.recordExpiries([expiry(again)])).map(l => l.uploadSeq)).toEqual([again.uploadSeq]);
+  });
+
+  it('lists each reporter\'s last report, and sums them per metric', async () => {
+    const store = await createStore();
+    await store.setUsage('hosts', 5, T0, 'provider:catalog');
+    await store.setUsage('hosts', 7, T0 + 1000, 'user:default/ops');
+    await store.setUsage('hosts', 6, T0 + 2000, 'provider:catalog');
+    const reports = await store.getUsageReports();
+    expect(reports.sort((a, b) => a.reporter.localeCompare(b.reporter))).toEqual([
+      { metric: 'hosts', reporter: 'provider:catalog', used: 6, reportedAt: T0 + 2000 },
+      { metric: 'hosts', reporter: 'user:default/ops', used: 7, reportedAt: T0 + 1000 },
+    ]);
+    expect(await store.getUsage()).toEqual({ hosts: 13 });
   });
 
   it('pages records newest first by cursor, with filters', async () => {

@@ -6,6 +6,7 @@ import {
 import type { Knex } from 'knex';
 import type { RecordPage } from '@backstage-licensing/plugin-license-management-common';
 import {
+  type Expiry,
   type InstallationIdentity,
   type LicenseStore,
   type NewLicense,
@@ -13,6 +14,7 @@ import {
   type RecordQuery,
   type StoredLicense,
   StoreConflictError,
+  type UsageReportRow,
 } from './LicenseStore';
 import { listRecordPage } from './recordPages';
 import { RecordSearch } from './recordSearch';
@@ -164,8 +166,8 @@ export class KnexLicenseStore implements LicenseStore {
     await this.db.transaction(tx => insertRecords(tx, records));
   }
 
-  async recordExpiries(due: readonly StoredLicense[], recordFor: (l: StoredLicense) => NewRecord): Promise<StoredLicense[]> {
-    const bySeq = new Map(due.map(l => [l.uploadSeq, l]));
+  async recordExpiries(expiries: readonly Expiry[]): Promise<StoredLicense[]> {
+    const bySeq = new Map(expiries.map(e => [e.license.uploadSeq, e]));
     const open: number[] = [];
     const seqs = [...bySeq.keys()];
     for (let i = 0; i < seqs.length; i += CHUNK) {
@@ -178,7 +180,7 @@ export class KnexLicenseStore implements LicenseStore {
     }
     const marked: StoredLicense[] = [];
     for (const seq of open) {
-      const license = bySeq.get(seq)!;
+      const { license, record } = bySeq.get(seq)!;
       await this.db.transaction(async tx => {
         // Only the replica whose update wins writes the record.
         const n = await tx('license_licenses')
@@ -186,7 +188,7 @@ export class KnexLicenseStore implements LicenseStore {
           .whereNull('deleted_at')
           .update({ expiry_recorded: true });
         if (n === 0) return;
-        await insertRecords(tx, [recordFor(license)]);
+        await insertRecords(tx, [record]);
         await bumpRevision(tx);
         marked.push(license);
       });
@@ -204,6 +206,13 @@ export class KnexLicenseStore implements LicenseStore {
       .sum({ used: 'used' })
       .groupBy('metric');
     return Object.fromEntries(rows.map(r => [r.metric, Number(r.used)]));
+  }
+
+  async getUsageReports(): Promise<UsageReportRow[]> {
+    const rows: Array<{ metric: string; reporter: string; used: unknown; updated_at: unknown }> = await this.db(
+      'license_usage',
+    ).select('metric', 'reporter', 'used', 'updated_at');
+    return rows.map(r => ({ metric: r.metric, reporter: r.reporter, used: Number(r.used), reportedAt: Number(r.updated_at) }));
   }
 
   async setUsage(metric: string, used: number, at: number, reporter: string): Promise<boolean> {

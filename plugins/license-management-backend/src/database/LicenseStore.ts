@@ -1,4 +1,5 @@
 import type {
+  ChangeRecord,
   InstalledLicense,
   LicenseMethod,
   LicenseRecord,
@@ -32,20 +33,21 @@ export interface StoredLicense extends InstalledLicense {
 /** A license to install: as verified, before it has an upload order. */
 export type NewLicense = Omit<StoredLicense, 'uploadSeq'>;
 
-/** A record to append. Time in ms. */
-export interface NewRecord {
-  time: number;
-  action: RecordAction;
-  licenseId?: string;
-  type?: LicenseType;
-  item?: string;
-  method?: LicenseMethod;
-  quota?: Record<string, number>;
-  state?: LicenseState;
-  issuedAt?: number;
-  expiresAt?: number;
-  actor: string;
-  detail?: string;
+/** A record to append, as the domain decided it (changeRecords, rejectionRecord). Time in ms. */
+export type NewRecord = ChangeRecord;
+
+/** One reporter's last report of a metric's use. `reportedAt` in ms. */
+export interface UsageReportRow {
+  metric: string;
+  reporter: string;
+  used: number;
+  reportedAt: number;
+}
+
+/** A license the domain judged expired, and the record of its expiry. */
+export interface Expiry {
+  license: StoredLicense;
+  record: NewRecord;
 }
 
 export interface RecordFilter {
@@ -112,15 +114,19 @@ export interface LicenseStore {
   /** Appends records (for events that change no license). */
   appendRecords(records: NewRecord[]): Promise<void>;
   /**
-   * Records the expiry of `due` (licenses whose exp has passed, as the
-   * caller judged them from their verified tokens), once each across all
-   * replicas: `recordFor` builds the record. Returns the licenses newly marked.
+   * Stores the expiries the domain decided (evaluateLicenses judged each
+   * license expired; changeRecords made its record), once per stored license
+   * across all replicas and restarts: a license whose expiry is recorded
+   * already, or that was deleted, is skipped. Decides nothing about time.
+   * Returns the licenses newly marked.
    */
-  recordExpiries(due: readonly StoredLicense[], recordFor: (l: StoredLicense) => NewRecord): Promise<StoredLicense[]>;
+  recordExpiries(expiries: readonly Expiry[]): Promise<StoredLicense[]>;
   /** Records newest first, by page; `nextCursor` is null when no record is left to read. */
   listRecords(query: RecordQuery): Promise<{ items: LicenseRecord[]; nextCursor: string | null }>;
   /** Current use per quota metric: the sum of what each reporter last reported. */
   getUsage(): Promise<Record<string, number>>;
+  /** What each reporter last reported, per metric. */
+  getUsageReports(): Promise<UsageReportRow[]>;
   /** Sets one reporter's current use of a metric; bumps the revision and returns true when it changed. */
   setUsage(metric: string, used: number, at: number, reporter: string): Promise<boolean>;
   /** A counter bumped by every change of licenses or usage. */

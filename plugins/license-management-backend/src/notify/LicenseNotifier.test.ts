@@ -1,12 +1,13 @@
 import {
   compileCatalog,
+  DAY_MS,
   evaluateLicenses,
   type InstalledLicense,
   LICENSE_STATUS_SIGNAL_CHANNEL,
 } from '@backstage-licensing/plugin-license-management-common';
 import { LicenseNotifier, type LicenseStatusSource } from './LicenseNotifier';
 
-const DAY = 86_400_000;
+const DAY = DAY_MS;
 const START = Date.UTC(2026, 0, 1);
 const catalog = compileCatalog();
 

@@ -10,7 +10,7 @@ import {
   type LicenseStatusSignal,
 } from '@backstage-licensing/plugin-license-management-common';
 
-/** Where the notifier reads the status: the license manager. */
+/** Where the notifier reads the status: the license engine. */
 export interface LicenseStatusSource {
   readonly catalog: LicenseCatalog;
   evaluation(): Evaluation;
@@ -35,7 +35,7 @@ type Channel = 'notification' | 'signal';
  *
  * - publishes `{ revision }` on the signals channel
  *   `license-management:status` whenever the status changes (a reload of the
- *   manager's snapshot, or time alone changing the portal state or its
+ *   engine's snapshot, or time alone changing the portal state or its
  *   exceptions), so that open pages fetch it again;
  * - sends the license admins a notification for each notice of
  *   `licenseNotices()` (a slot running out at 30, 15, 7 and 1 days, expiry,

@@ -12,12 +12,12 @@ import { LicenseNotifier, type LicenseStatusSource } from './LicenseNotifier';
 export const NOTICES_TASK_ID = 'license-management-notices';
 
 /**
- * Starts the notifier: it follows the manager's changes and looks again
+ * Starts the notifier: it follows the engine's changes and looks again
  * every hour on each replica (a local task), as time alone crosses the
  * 30/15/7/1-day thresholds.
  */
 export async function startLicenseNotifications(options: {
-  manager: LicenseStatusSource;
+  engine: LicenseStatusSource;
   notifications: NotificationService;
   signals: SignalsService;
   config: RootConfigService;
@@ -31,7 +31,7 @@ export async function startLicenseNotifications(options: {
   if (recipients.length === 0) {
     logger.info('licenseManagement.adminGroups names no group or user: no license notifications are sent.');
   }
-  const notifier = new LicenseNotifier(options.manager, {
+  const notifier = new LicenseNotifier(options.engine, {
     notifications: options.notifications,
     signals: options.signals,
     recipients,

@@ -1,6 +1,6 @@
-import { InputError, serializeError } from '@backstage/errors';
+import { ConflictError, InputError, serializeError } from '@backstage/errors';
+import { toBackstageError } from '@backstage-licensing/plugin-license-management-node';
 import type { ErrorRequestHandler, Request } from 'express';
-import { DowngradeRefusedError } from '../service/downgrade';
 import { stopReading } from './receiveBody';
 
 /**
@@ -20,23 +20,28 @@ export function acknowledged(req: Request): boolean {
 }
 
 /**
- * Renders a refused downgrade as Backstage's standard error body (409,
- * `error.consequences` included) with `message` and `consequences` also at
- * the top level: `{ message, consequences: [...] }` as PRODUCT.md §2.1 has it.
- * Every other error goes on to the backend's error handler.
+ * Maps the kind of a license rule's error to HTTP (toBackstageError:
+ * `invalid` 400, `not-found` 404, `conflict` 409, `too-large` 413) for the
+ * backend's error handler, which writes Backstage's standard error body. A
+ * refused downgrade (a conflict with `consequences`) is written here: the
+ * standard body (`error.consequences` included) with `message` and
+ * `consequences` also at the top level, `{ message, consequences: [...] }`
+ * as PRODUCT.md §2.1 has it.
  */
-export function downgradeRefusalHandler(): ErrorRequestHandler {
+export function licenseErrorHandler(): ErrorRequestHandler {
   return (error, req, res, next) => {
-    if (!(error instanceof DowngradeRefusedError) || res.headersSent) {
-      next(error);
+    const mapped = toBackstageError(error);
+    const consequences = (mapped as { consequences?: unknown }).consequences;
+    if (res.headersSent || !(mapped instanceof ConflictError) || !Array.isArray(consequences)) {
+      next(mapped);
       return;
     }
     res.status(409).json({
-      error: serializeError(error),
+      error: serializeError(mapped),
       request: { method: req.method, url: req.originalUrl },
       response: { statusCode: 409 },
-      message: error.message,
-      consequences: error.consequences,
+      message: mapped.message,
+      consequences,
     });
   };
 }

@@ -5,7 +5,7 @@ import { InputError } from '@backstage/errors';
 import type { Request } from 'express';
 import fc from 'fast-check';
 import { LICENSE_FILE_LIMITS } from '@backstage-licensing/plugin-license-management-common';
-import { PayloadTooLargeError } from '../service/errors';
+import { PayloadTooLargeError } from '@backstage-licensing/plugin-license-management-node';
 import { JSON_LIMIT, readJson } from './readJson';
 import { readUpload } from './readUpload';
 

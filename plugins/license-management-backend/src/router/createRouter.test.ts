@@ -1,7 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { verifyRequestKey } from '@backstage-licensing/license-vendor';
 import request from 'supertest';
-import { type Harness, startHarness } from '../testing/harness';
+import { ADMIN, type Harness, startHarness } from '../testing/harness';
 
 jest.setTimeout(30_000);
 
@@ -32,6 +32,7 @@ describe('license-management routes: access', () => {
     ['get', '/records'],
     ['post', '/check'],
     ['put', '/usage/hosts'],
+    ['get', '/usage'],
   ])('refuses %s %s without credentials (401)', async (method, path) => {
     const res = await (request(h.server) as any)
       [method](`${api}${path}`)
@@ -61,7 +62,7 @@ describe('license-management routes: access', () => {
   });
 
   it('lets every signed-in user read status, licenses, the Key ID and checks', async () => {
-    for (const path of ['/ping', '/status', '/licenses', '/key-id']) {
+    for (const path of ['/ping', '/status', '/licenses', '/key-id', '/usage']) {
       const res = await request(h.server).get(`${api}${path}`).set('Authorization', h.reader);
       expect(res.status).toBe(200);
     }
@@ -190,6 +191,15 @@ describe('license-management routes: access', () => {
     expect((await put('hosts', {})).status).toBe(400);
     expect((await put('hosts', { used: 4 })).status).toBe(204);
     const status = await request(h.server).get(`${api}/status`).set('Authorization', h.reader);
-    expect(status.body.quotas).toEqual([{ metric: 'hosts', title: 'Hosts', authorized: 0, used: 4, exceeded: false }]);
+    expect(status.body.quotas).toEqual([
+      {
+        metric: 'hosts',
+        title: 'Hosts',
+        authorized: 0,
+        used: 4,
+        exceeded: false,
+        reporters: [{ reporter: ADMIN, used: 4, reportedAt: new Date(h.clock.now).toISOString() }],
+      },
+    ]);
   });
 });

@@ -6,25 +6,31 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
+  isUsageFigure,
+  LICENSE_METHODS,
+  LICENSE_STATES,
+  LICENSE_TYPES,
   licenseCreatePermission,
   licenseDeletePermission,
   licenseReadPermission,
+  RECORD_ACTIONS,
   recordReadPermission,
   requestKeyReadPermission,
   usageUpdatePermission,
 } from '@backstage-licensing/plugin-license-management-common';
+import { PayloadTooLargeError } from '@backstage-licensing/plugin-license-management-node';
 import express, { type Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { INVALID_CURSOR_MESSAGE, readRecordCursor } from '../database/recordCursor';
-import type { LicenseManager } from '../service/LicenseManager';
-import { acknowledged, downgradeRefusalHandler } from './acknowledge';
+import type { DefaultLicenseEngine } from '../service/DefaultLicenseEngine';
+import { acknowledged, licenseErrorHandler } from './acknowledge';
 import { actorOf, createGuard } from './auth';
 import { readJson } from './readJson';
 import { readUpload } from './readUpload';
 
 export interface RouterOptions {
-  manager: LicenseManager;
+  engine: DefaultLicenseEngine;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor?: AuditorService;
@@ -46,29 +52,29 @@ const checkSchema = z
   .object({
     feature: z.string().min(1),
     metric: z.string().min(1).optional(),
-    amount: z.number().int().nonnegative().optional(),
+    amount: z.number().refine(isUsageFigure, 'must be an integer of 0 or more').optional(),
   })
   .strict();
 
-const usageSchema = z.object({ used: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) }).strict();
+const usageSchema = z.object({ used: z.number().refine(isUsageFigure, 'must be an integer of 0 or more') }).strict();
 
 const recordsQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().refine(c => readRecordCursor(c) !== undefined, INVALID_CURSOR_MESSAGE).optional(),
-    type: z.enum(['base', 'plus']).optional(),
+    type: z.enum(LICENSE_TYPES).optional(),
     item: z.string().min(1).max(64).optional(),
-    method: z.enum(['request-key', 'usb-key']).optional(),
-    state: z.enum(['valid', 'superseded', 'pending', 'expired', 'tampered']).optional(),
-    action: z.enum(['upload', 'replace', 'delete', 'expire', 'reload', 'lease', 'reinstate', 'clock']).optional(),
+    method: z.enum(LICENSE_METHODS).optional(),
+    state: z.enum(LICENSE_STATES).optional(),
+    action: z.enum(RECORD_ACTIONS).optional(),
     licenseId: z.string().min(1).max(128).optional(),
     q: z.string().min(1).max(100).optional(),
   })
   .strict();
 
-/** The HTTP API of PRODUCT.md §2.2. Thin: parse, authorize, call the manager. */
+/** The HTTP API of PRODUCT.md §2.2. Thin: parse, authorize, call the engine. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { manager } = options;
+  const { engine } = options;
   const guard = createGuard(options.httpAuth, options.permissions, {
     cacheMs: options.readPermissionCacheMs ?? 0,
   });
@@ -109,23 +115,35 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/status', async (req, res) => {
     await guard.requireCached(req, licenseReadPermission);
-    res.json(manager.status());
+    res.json(engine.status());
+  });
+
+  // Every catalog metric: its use, its quota in force and each reporter's share.
+  router.get('/usage', async (req, res) => {
+    await guard.requireCached(req, licenseReadPermission);
+    res.json({ items: engine.usage() });
   });
 
   router.get('/licenses', async (req, res) => {
     await guard.requireCached(req, licenseReadPermission);
-    res.json(manager.listLicenses());
+    res.json(engine.listLicenses());
   });
 
   router.post('/licenses', async (req: Request, res) => {
     const credentials = await guard.require(req, licenseCreatePermission);
     const acknowledge = acknowledged(req);
-    const bytes = await readUpload(req);
+    // An upload refused while it is read (over 1 MiB, no file) is recorded as rejected too.
+    const bytes = await readUpload(req).catch(async e => {
+      if (e instanceof InputError || e instanceof PayloadTooLargeError) {
+        await engine.recordRejectedUpload(e.message, actorOf(credentials));
+      }
+      throw e;
+    });
     const result = await audited(
       req,
       'license-upload',
       'medium',
-      () => manager.upload(bytes, actorOf(credentials), { acknowledge }),
+      () => engine.upload(bytes, actorOf(credentials), { acknowledge }),
       r => ({
         installed: r.installed.map(l => l.id),
         unchanged: r.unchanged.map(l => l.id),
@@ -144,7 +162,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       req,
       'license-reinstate',
       'high',
-      () => manager.reinstate(req.params.id, actorOf(credentials), { acknowledge }),
+      () => engine.reinstate(req.params.id, actorOf(credentials), { acknowledge }),
       r => ({
         licenseId: r.reinstated.id,
         superseded: r.superseded.map(l => l.id),
@@ -156,7 +174,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.delete('/licenses/:id', async (req, res) => {
     const credentials = await guard.require(req, licenseDeletePermission);
-    await audited(req, 'license-delete', 'high', () => manager.delete(req.params.id, actorOf(credentials)), () => ({
+    await audited(req, 'license-delete', 'high', () => engine.delete(req.params.id, actorOf(credentials)), () => ({
       licenseId: req.params.id,
     }));
     res.status(204).end();
@@ -164,7 +182,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.post('/reload', async (req, res) => {
     const credentials = await guard.require(req, licenseCreatePermission);
-    res.json(await audited(req, 'license-reload', 'low', () => manager.reload(actorOf(credentials))));
+    res.json(await audited(req, 'license-reload', 'low', () => engine.reload(actorOf(credentials))));
   });
 
   // An admin confirms a clock fault: the high-water mark is reset to the current time (recorded).
@@ -174,7 +192,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       req,
       'license-clock-acknowledge',
       'high',
-      () => manager.acknowledgeClock(actorOf(credentials)),
+      () => engine.acknowledgeClock(actorOf(credentials)),
       r => ({ previousHighWaterMark: r.previousHighWaterMark, highWaterMark: r.highWaterMark }),
     );
     res.json(result);
@@ -182,39 +200,39 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/key-id', async (req, res) => {
     await guard.requireCached(req, licenseReadPermission);
-    res.json({ keyId: manager.keyId });
+    res.json({ keyId: engine.keyId });
   });
 
   router.get('/request-key', async (req, res) => {
     await guard.require(req, requestKeyReadPermission);
-    const text = await audited(req, 'request-key-download', 'low', () => manager.requestKey());
+    const text = await audited(req, 'request-key-download', 'low', () => engine.requestKey());
     res
       .type('text/plain')
-      .attachment(`request-key-${manager.keyId}.txt`)
+      .attachment(`request-key-${engine.keyId}.txt`)
       .send(text);
   });
 
   router.get('/records', async (req, res) => {
     await guard.require(req, recordReadPermission);
     const { limit, cursor, ...filter } = parse(recordsQuery, req.query, 'query');
-    res.json(await manager.records({ limit, cursor, filter }));
+    res.json(await engine.records({ limit, cursor, filter }));
   });
 
   router.post('/check', async (req, res) => {
     await guard.requireCached(req, licenseReadPermission);
-    res.json(manager.check(parse(checkSchema, await readJson(req), 'check request')));
+    res.json(engine.check(parse(checkSchema, await readJson(req), 'check request')));
   });
 
   router.put('/usage/:metric', async (req, res) => {
     const credentials = await guard.require(req, usageUpdatePermission);
     const { used } = parse(usageSchema, await readJson(req), 'usage report');
-    await audited(req, 'usage-report', 'low', () => manager.reportUsage(req.params.metric, used, actorOf(credentials)), () => ({
+    await audited(req, 'usage-report', 'low', () => engine.reportUsage(req.params.metric, used, actorOf(credentials)), () => ({
       metric: req.params.metric,
       used,
     }));
     res.status(204).end();
   });
 
-  router.use(downgradeRefusalHandler());
+  router.use(licenseErrorHandler());
   return router;
 }

@@ -1,7 +1,7 @@
 import { InputError } from '@backstage/errors';
 import type { Request } from 'express';
 import { JSON_BODY_LIMIT_BYTES } from '@backstage-licensing/plugin-license-management-common';
-import { PayloadTooLargeError } from '../service/errors';
+import { PayloadTooLargeError } from '@backstage-licensing/plugin-license-management-node';
 import { receiveBody, stopReading } from './receiveBody';
 
 export const JSON_LIMIT = JSON_BODY_LIMIT_BYTES;

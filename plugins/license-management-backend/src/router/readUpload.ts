@@ -2,7 +2,7 @@ import { InputError } from '@backstage/errors';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { LICENSE_FILE_LIMITS } from '@backstage-licensing/plugin-license-management-common';
-import { PayloadTooLargeError } from '../service/errors';
+import { PayloadTooLargeError } from '@backstage-licensing/plugin-license-management-node';
 import { receiveBody, stopReading } from './receiveBody';
 
 const RAW_TYPES = [

@@ -1,7 +1,8 @@
+import { DAY_MS } from '@backstage-licensing/plugin-license-management-common';
 import { describeDuration, HighWaterMark } from './highWater';
 
 const T0 = Date.UTC(2026, 5, 1);
-const DAY = 86_400_000;
+const DAY = DAY_MS;
 
 describe('HighWaterMark', () => {
   it('proposes the wall clock before its first raise', () => {

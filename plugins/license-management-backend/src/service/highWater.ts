@@ -1,3 +1,5 @@
+import { DAY_MS } from '@backstage-licensing/plugin-license-management-common';
+
 /**
  * One replica's view of the clock high-water mark: the latest time the
  * installation has seen. The mark advances only by time this replica has
@@ -59,8 +61,8 @@ export class HighWaterMark {
 /** "2 years", "3 days", "5 hours", "12 minutes", "40 seconds": in the largest unit that fits, rounded. */
 export function describeDuration(ms: number): string {
   const units: Array<[string, number]> = [
-    ['year', 365 * 86_400_000],
-    ['day', 86_400_000],
+    ['year', 365 * DAY_MS],
+    ['day', DAY_MS],
     ['hour', 3_600_000],
     ['minute', 60_000],
     ['second', 1000],

@@ -87,8 +87,20 @@ describe('licenseServiceRef in the backend that runs the plugin', () => {
       .set('Authorization', mockCredentials.service.header({ onBehalfOf: mockCredentials.service('plugin:inventory'), targetPluginId: 'license-management' }))
       .send({ used: 4 });
     expect(put.status).toBe(204);
+    // Who reported, largest share first.
+    const reportedAt = new Date(h.clock.now).toISOString();
     expect((await h.service.getStatus()).quotas).toEqual([
-      { metric: 'hosts', title: 'Hosts', authorized: 10, used: 7, exceeded: false },
+      {
+        metric: 'hosts',
+        title: 'Hosts',
+        authorized: 10,
+        used: 7,
+        exceeded: false,
+        reporters: [
+          { reporter: 'plugin:inventory', used: 4, reportedAt },
+          { reporter: 'plugin:license-consumer', used: 3, reportedAt },
+        ],
+      },
     ]);
     await h.service.reportUsage('hosts', 1); // replaces this plugin's own 3
     expect((await h.service.getStatus()).quotas[0].used).toBe(5);
@@ -249,7 +261,7 @@ describe('licenseServiceRef in a backend without the plugin', () => {
       });
       await h.service.reportUsage('hosts', 1);
       expect((await remote.getStatus()).quotas).toEqual([
-        { metric: 'hosts', title: 'Hosts', authorized: 4, used: 4, exceeded: false },
+        expect.objectContaining({ metric: 'hosts', title: 'Hosts', authorized: 4, used: 4, exceeded: false }),
       ]);
       const error = await remote.check({ feature: 'teleport' }).catch(e => e);
       expect(error).toBeInstanceOf(InputError);

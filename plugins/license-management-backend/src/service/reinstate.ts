@@ -1,7 +1,7 @@
-import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   isoDate,
-  lastValidDay,
+  LicenseError,
+  validThroughOf,
   type Evaluation,
 } from '@backstage-licensing/plugin-license-management-common';
 import type { StoredLicense } from '../database/LicenseStore';
@@ -24,18 +24,20 @@ export interface ReinstatePlan {
 /**
  * Decides whether a license can be brought back into force (PRODUCT.md §2.1):
  * only a `superseded` one can; it then becomes the newest upload, so it holds
- * its slot. Throws NotFoundError for an id not installed, ConflictError (that
- * says the state and what to do) for any other state.
+ * its slot. Throws a LicenseError: `not-found` for an id not installed, `conflict`
+ * (that says the state and what to do) for any other state.
  */
 export function planReinstatement(id: string, ctx: ReinstateContext): ReinstatePlan {
   if (ctx.tampered.some(t => t.id === id)) {
-    throw new ConflictError(
+    throw new LicenseError(
+      'conflict',
       `License '${id}' cannot be reinstated: its stored data does not match its signed token (state tampered), so it is not trusted. Upload its license file again to restore it.`,
     );
   }
   const license = ctx.licenses.find(l => l.id === id);
   if (!license) {
-    throw new NotFoundError(
+    throw new LicenseError(
+      'not-found',
       `No installed license has the id '${id}'. List licenses with GET /licenses; a deleted license comes back by uploading its license file again.`,
     );
   }
@@ -44,17 +46,19 @@ export function planReinstatement(id: string, ctx: ReinstateContext): ReinstateP
     case 'superseded':
       break;
     case 'valid':
-      throw new ConflictError(`License '${id}' is already in force (state valid); there is nothing to reinstate.`);
+      throw new LicenseError('conflict', `License '${id}' is already in force (state valid); there is nothing to reinstate.`);
     case 'pending':
-      throw new ConflictError(
+      throw new LicenseError(
+        'conflict',
         `License '${id}' is pending (state pending): it starts on ${isoDate(license.notBefore!)} (UTC) and cannot be put in force before then. It enters its slot by itself at that time; reinstate it afterwards if a later upload holds the slot.`,
       );
     case 'expired':
-      throw new ConflictError(
-        `License '${id}' has expired (state expired; its last valid day was ${lastValidDay(license.expiresAt)}, UTC) and cannot be put back in force. Upload a renewed license instead.`,
+      throw new LicenseError(
+        'conflict',
+        `License '${id}' has expired (state expired; its last valid day was ${validThroughOf(license.expiresAt)}, UTC) and cannot be put back in force. Upload a renewed license instead.`,
       );
     default:
-      throw new ConflictError(`License '${id}' is ${state ?? 'in no known state'}; only a superseded license can be reinstated.`);
+      throw new LicenseError('conflict', `License '${id}' is ${state ?? 'in no known state'}; only a superseded license can be reinstated.`);
   }
   const newest = [...ctx.licenses, ...ctx.tampered.map(t => t.row)].reduce((m, l) => Math.max(m, l.uploadSeq), 0);
   return {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import {
   compileCatalog,
+  DAY_MS,
   type LicenseClaims,
 } from '@backstage-licensing/plugin-license-management-common';
 import {
@@ -9,9 +10,9 @@ import {
 } from '@backstage-licensing/plugin-license-management-node';
 import { signLicenseToken } from '@backstage-licensing/license-vendor';
 import { KnexLicenseStore } from '../database/KnexLicenseStore';
-import { LicenseManager, type LicenseManagerOptions } from './LicenseManager';
+import { DefaultLicenseEngine, type DefaultLicenseEngineOptions } from './DefaultLicenseEngine';
 
-export const DAY = 86_400_000;
+export const DAY = DAY_MS;
 export const T0 = Date.UTC(2026, 5, 1, 12);
 export const ADMIN = 'user:default/admin';
 export const catalog = compileCatalog();
@@ -25,13 +26,13 @@ export interface TestClocks {
   mono: number;
 }
 
-/** A replica (LicenseManager) over `knex`, on the test's clocks. */
+/** A replica (DefaultLicenseEngine) over `knex`, on the test's clocks. */
 export async function replica(
   knex: Knex,
   clocks: TestClocks,
-  over: Partial<LicenseManagerOptions> = {},
-): Promise<LicenseManager> {
-  return LicenseManager.create({
+  over: Partial<DefaultLicenseEngineOptions> = {},
+): Promise<DefaultLicenseEngine> {
+  return DefaultLicenseEngine.create({
     store: await KnexLicenseStore.fromKnex(knex),
     catalog,
     vendorKeys,
@@ -78,4 +79,18 @@ export async function stored(knex: Knex) {
   };
 }
 
-export const codes = (m: LicenseManager) => m.status().exceptions.map(e => e.code);
+/**
+ * Asserts that a refused upload left exactly one new record, `rejected` by
+ * `actor` with the reason as its detail, and changed nothing else since
+ * `before` (a {@link stored} snapshot).
+ */
+export async function expectRejected(knex: Knex, before: Awaited<ReturnType<typeof stored>>, detail?: string | RegExp, actor = ADMIN) {
+  const after = await stored(knex);
+  const added = after.records.slice(before.records.length);
+  expect(added).toHaveLength(1);
+  expect(added[0]).toMatchObject({ action: 'rejected', actor, license_id: null });
+  if (detail !== undefined) expect(added[0].detail).toMatch(detail);
+  expect({ ...after, records: after.records.slice(0, before.records.length) }).toEqual(before);
+}
+
+export const codes = (m: DefaultLicenseEngine) => m.status().exceptions.map(e => e.code);

@@ -1,11 +1,9 @@
-import { ConflictError, InputError } from '@backstage/errors';
 import {
+  LicenseError,
   quotable,
-  type Evaluation,
   type LicenseCatalog,
 } from '@backstage-licensing/plugin-license-management-common';
 import {
-  LicenseFileError,
   LicenseRejectedError,
   readLicenseFile,
   verifyLicenseToken,
@@ -13,16 +11,14 @@ import {
   type VerifiedLicense,
 } from '@backstage-licensing/plugin-license-management-node';
 import type { StoredLicense } from '../database/LicenseStore';
-import { PayloadTooLargeError } from './errors';
 
 export interface UploadContext {
   catalog: LicenseCatalog;
   vendorKeys: VendorKeyring;
   installationKeyId: string;
   usbKeyIds?: readonly string[];
+  /** The trusted instant (the clock, or the high-water mark when the clock is behind it). */
   now: number;
-  /** The licenses as they stand. */
-  current: Evaluation;
   /**
    * Ids of stored rows that do not match their signed token: uploading the
    * genuine token for such an id restores it (instead of a 409 or `unchanged`).
@@ -43,19 +39,14 @@ export interface UploadPlan {
 
 /**
  * Reads and verifies an upload and decides what to install. Throws, with
- * nothing decided, when any token is rejected: InputError (400),
- * ConflictError (409) or PayloadTooLargeError (413).
+ * nothing decided: the file reader's LicenseFileError (`invalid` or
+ * `too-large`), or a LicenseError: `invalid` when a token is rejected,
+ * `conflict` for a known id with other content. Whether Plus licenses have
+ * their Base is judged on the licenses as the upload leaves them
+ * (`plusWithoutBase`, uploadLicenses.ts).
  */
 export async function planUpload(bytes: Uint8Array, ctx: UploadContext): Promise<UploadPlan> {
-  let tokens;
-  try {
-    ({ tokens } = await readLicenseFile(bytes));
-  } catch (e) {
-    if (e instanceof LicenseFileError) {
-      throw e.status === 413 ? new PayloadTooLargeError(e.message) : new InputError(e.message);
-    }
-    throw e;
-  }
+  const { tokens } = await readLicenseFile(bytes);
 
   const verified: VerifiedLicense[] = [];
   const problems: string[] = [];
@@ -76,7 +67,7 @@ export async function planUpload(bytes: Uint8Array, ctx: UploadContext): Promise
     }
   }
   if (problems.length > 0) {
-    throw new InputError(`Nothing was installed. ${capitalize(problems.join('; '))}.`);
+    throw new LicenseError('invalid', `Nothing was installed. ${capitalize(problems.join('; '))}.`);
   }
 
   // The same id twice in one file: one copy if identical, else refuse.
@@ -84,7 +75,8 @@ export async function planUpload(bytes: Uint8Array, ctx: UploadContext): Promise
   for (const v of verified) {
     const seen = byId.get(v.license.id);
     if (seen && seen.token !== v.token) {
-      throw new InputError(
+      throw new LicenseError(
+        'invalid',
         `Nothing was installed. The file holds two different licenses with the id '${v.license.id}'; ask the vendor for a corrected file.`,
       );
     }
@@ -103,7 +95,8 @@ export async function planUpload(bytes: Uint8Array, ctx: UploadContext): Promise
       continue;
     }
     if (stored && stored.token !== v.token) {
-      throw new ConflictError(
+      throw new LicenseError(
+        'conflict',
         `Nothing was installed. A different license with the id '${v.license.id}' is already ${stored.deletedAt ? 'recorded' : 'installed'}; license ids are unique, so ask the vendor to reissue it.`,
       );
     }
@@ -111,22 +104,6 @@ export async function planUpload(bytes: Uint8Array, ctx: UploadContext): Promise
     else install.push(v);
   }
 
-  // Plus licenses need a valid Base: the one in force, or one in this upload.
-  const baseInUpload = install.some(
-    v =>
-      v.license.type === 'base' &&
-      (v.license.notBefore === undefined || v.license.notBefore <= ctx.now),
-  );
-  if (!ctx.current.base && !baseInUpload) {
-    const plus = install.filter(v => v.license.type === 'plus');
-    if (plus.length > 0) {
-      throw new InputError(
-        `Nothing was installed. Plus license${plus.length > 1 ? 's' : ''} ${plus
-          .map(v => `'${v.license.id}' (${v.license.item})`)
-          .join(', ')} need${plus.length > 1 ? '' : 's'} a valid Base license: install a Base license first, or upload it in the same file.`,
-      );
-    }
-  }
   return { install, unchanged, restore };
 }
 

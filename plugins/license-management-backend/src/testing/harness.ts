@@ -18,11 +18,11 @@ import {
   type LicenseService,
 } from '@backstage-licensing/plugin-license-management-node';
 import { signLicenseToken } from '@backstage-licensing/license-vendor';
-import type { LicenseClaims } from '@backstage-licensing/plugin-license-management-common';
+import { DAY_MS, type LicenseClaims } from '@backstage-licensing/plugin-license-management-common';
 import request from 'supertest';
 import { licenseManagementPlugin } from '../plugin';
 
-export const DAY = 86_400_000;
+export const DAY = DAY_MS;
 export const ADMIN = 'user:default/admin';
 export const READER = 'user:default/reader';
 
@@ -62,6 +62,12 @@ export interface Harness {
   upload(body: string | Buffer, type?: string): request.Test;
   /** The licenses and records as they stand: to prove a rejection changed nothing. */
   snapshot(): Promise<{ licenses: unknown; records: unknown }>;
+  /**
+   * Asserts that a refused upload left exactly one new record, `rejected` by
+   * the admin with the reason as its detail (matching `detail` when given),
+   * and changed nothing else since `before` (a {@link Harness.snapshot}).
+   */
+  expectRejected(before: { licenses: unknown; records: unknown }, detail?: string | RegExp, count?: number): Promise<void>;
   /** What the plugin sent through the notification service (unless `options.features` brings its own). */
   notifications: NotificationSendOptions[];
   /** What the plugin published through the signals service (unless `options.features` brings its own). */
@@ -216,6 +222,16 @@ export async function startHarness(
       const licenses = await request(server).get('/api/license-management/licenses').set('Authorization', admin);
       const records = await request(server).get('/api/license-management/records?limit=200').set('Authorization', admin);
       return { licenses: licenses.body, records: records.body };
+    },
+    async expectRejected(before, detail, count = 1) {
+      const after = (await h.snapshot()) as { licenses: unknown; records: { items: any[]; nextCursor: unknown } };
+      const added = after.records.items.slice(0, count);
+      for (const rejected of added) {
+        expect(rejected).toMatchObject({ action: 'rejected', actor: ADMIN, licenseId: null, state: null });
+        if (detail !== undefined) expect(rejected.detail).toMatch(detail);
+      }
+      const rest = after.records.items.slice(count);
+      expect({ licenses: after.licenses, records: { ...after.records, items: rest } }).toEqual(before);
     },
   };
   return h;

@@ -86,7 +86,16 @@ describe('the built-in catalog usage provider in the plugin', () => {
       await h.upload(await h.token({ type: 'base', item: 'standard', quota: { hosts: 2 } }));
       await scheduler.triggerTask(USAGE_TASK_ID);
       const status = await h.service.getStatus();
-      expect(status.quotas).toEqual([{ metric: 'hosts', title: 'Hosts', authorized: 2, used: 3, exceeded: true }]);
+      expect(status.quotas).toEqual([
+        {
+          metric: 'hosts',
+          title: 'Hosts',
+          authorized: 2,
+          used: 3,
+          exceeded: true,
+          reporters: [{ reporter: 'provider:catalog', used: 3, reportedAt: new Date(h.clock.now).toISOString() }],
+        },
+      ]);
       await expect(h.service.check({ feature: 'virtualization' })).resolves.toMatchObject({ code: 'QUOTA_EXCEEDED' });
     } finally {
       await h.stop();

@@ -1,8 +1,8 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { LicenseCatalog } from '@backstage-licensing/plugin-license-management-common';
+import { isUsageFigure, type LicenseCatalog } from '@backstage-licensing/plugin-license-management-common';
 import type { LicenseUsageProvider } from '@backstage-licensing/plugin-license-management-node';
 
-/** Where provider figures go: the license manager. */
+/** Where provider figures go: the license engine. */
 export interface UsageSink {
   reportUsage(metric: string, used: number, reporter: string): Promise<void>;
 }
@@ -64,7 +64,7 @@ export class UsageRefresher {
     for (const metric of provider.metrics) {
       if (!(metric in usage)) continue;
       const used = usage[metric];
-      if (!Number.isSafeInteger(used) || used < 0) {
+      if (!isUsageFigure(used)) {
         logger.warn(`License usage provider '${provider.id}' gave ${JSON.stringify(used)} for '${metric}'; expected an integer of 0 or more.`);
         continue;
       }

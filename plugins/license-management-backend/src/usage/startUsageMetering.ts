@@ -6,7 +6,7 @@ import type {
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { LicenseUsageProvider } from '@backstage-licensing/plugin-license-management-node';
 import type { LicenseManagementSettings } from '../config';
-import type { LicenseManager } from '../service/LicenseManager';
+import type { DefaultLicenseEngine } from '../service/DefaultLicenseEngine';
 import { CatalogUsageProvider } from './CatalogUsageProvider';
 import { checkUsageProviders, UsageRefresher } from './UsageRefresher';
 
@@ -20,13 +20,13 @@ export const USAGE_TASK_ID = 'license-management-usage-refresh';
 export async function startUsageMetering(options: {
   settings: LicenseManagementSettings;
   providers: readonly LicenseUsageProvider[];
-  manager: LicenseManager;
+  engine: DefaultLicenseEngine;
   scheduler: SchedulerService;
   catalog: CatalogService;
   auth: AuthService;
   logger: LoggerService;
 }): Promise<UsageRefresher | undefined> {
-  const { settings, manager, logger } = options;
+  const { settings, engine, logger } = options;
   const providers = [...options.providers];
   if (settings.usage.catalog.length > 0) {
     providers.unshift(
@@ -35,7 +35,7 @@ export async function startUsageMetering(options: {
   }
   if (providers.length === 0) return undefined;
   checkUsageProviders(providers, settings.catalog);
-  const refresher = new UsageRefresher({ providers, sink: manager, logger });
+  const refresher = new UsageRefresher({ providers, sink: engine, logger });
   await options.scheduler.scheduleTask({
     id: USAGE_TASK_ID,
     scope: 'global',

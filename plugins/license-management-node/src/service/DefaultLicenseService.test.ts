@@ -1,12 +1,18 @@
-import type { CheckRequest, CheckResult, LicenseStatus } from '@backstage-licensing/plugin-license-management-common';
+import { InputError } from '@backstage/errors';
+import {
+  LicenseError,
+  type CheckRequest,
+  type CheckResult,
+  type LicenseStatus,
+} from '@backstage-licensing/plugin-license-management-common';
 import { DefaultLicenseService } from './DefaultLicenseService';
 import { DefaultLicenseEngineRegistry } from './licenseEngineRegistry';
-import type { LocalLicenseEngine } from './types';
+import type { LicenseEngine } from './types';
 
 const OK: CheckResult = { allowed: true, code: 'OK', message: 'Backup Service is licensed.' };
 const REMOTE: CheckResult = { allowed: false, code: 'NOT_LICENSED', message: 'from the API' };
 
-function engine(): jest.Mocked<LocalLicenseEngine> {
+function engine(): jest.Mocked<LicenseEngine> {
   return {
     check: jest.fn((_request: CheckRequest) => OK),
     status: jest.fn(() => ({ edition: 'standard' }) as LicenseStatus),
@@ -79,5 +85,21 @@ describe('DefaultLicenseEngineRegistry', () => {
     registry.register(e);
     expect(registry.get()).toBe(e);
     expect(() => registry.register(engine())).toThrow(/already registered/);
+  });
+});
+
+describe('DefaultLicenseService errors in process', () => {
+  it('turns the engine\'s LicenseError into the Backstage error of its kind, as the HTTP API would', async () => {
+    const registry = new DefaultLicenseEngineRegistry();
+    const local = engine();
+    local.check.mockImplementation(() => {
+      throw new LicenseError('invalid', "Unknown feature 'teleport'.");
+    });
+    local.reportUsage.mockRejectedValue(new LicenseError('invalid', "Unknown metric 'parsecs'."));
+    registry.register(local);
+    const service = new DefaultLicenseService({ registry, isLocal: async () => true, client: client(), pluginId: 'billing' });
+    await expect(service.check({ feature: 'teleport' })).rejects.toThrow(InputError);
+    await expect(service.check({ feature: 'teleport' })).rejects.toThrow("Unknown feature 'teleport'.");
+    await expect(service.reportUsage('parsecs', 1)).rejects.toThrow(InputError);
   });
 });

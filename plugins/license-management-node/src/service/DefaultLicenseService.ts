@@ -3,9 +3,10 @@ import type {
   CheckResult,
   LicenseStatus,
 } from '@backstage-licensing/plugin-license-management-common';
+import { toBackstageError } from './errors';
 import { LicenseApiClient } from './LicenseApiClient';
 import type { LicenseEngineRegistry } from './licenseEngineRegistry';
-import type { LicenseService, LocalLicenseEngine } from './types';
+import type { LicenseService, LicenseEngine } from './types';
 
 export interface DefaultLicenseServiceOptions {
   /** The engine registry of this backend. */
@@ -25,14 +26,20 @@ export interface DefaultLicenseServiceOptions {
  * one method call on the engine's snapshot.
  */
 export class DefaultLicenseService implements LicenseService {
-  private engine?: LocalLicenseEngine;
-  private resolved?: Promise<LocalLicenseEngine | undefined>;
+  private engine?: LicenseEngine;
+  private resolved?: Promise<LicenseEngine | undefined>;
 
   constructor(private readonly options: DefaultLicenseServiceOptions) {}
 
   async check(request: CheckRequest): Promise<CheckResult> {
     const engine = this.engine ?? (await this.resolve());
-    return engine ? engine.check(request) : this.options.client.check(request);
+    if (!engine) return this.options.client.check(request);
+    try {
+      return engine.check(request);
+    } catch (e) {
+      // The same error classes in process as over HTTP (an InputError for a malformed request).
+      throw toBackstageError(e);
+    }
   }
 
   async getStatus(): Promise<LicenseStatus> {
@@ -43,14 +50,16 @@ export class DefaultLicenseService implements LicenseService {
   async reportUsage(metric: string, used: number): Promise<void> {
     const engine = this.engine ?? (await this.resolve());
     if (engine) {
-      await engine.reportUsage(metric, used, `plugin:${this.options.pluginId}`);
+      await engine.reportUsage(metric, used, `plugin:${this.options.pluginId}`).catch(e => {
+        throw toBackstageError(e);
+      });
     } else {
       await this.options.client.reportUsage(metric, used);
     }
   }
 
   /** The local engine (waiting for the plugin to start if it runs here), or undefined. */
-  private resolve(): Promise<LocalLicenseEngine | undefined> {
+  private resolve(): Promise<LicenseEngine | undefined> {
     this.resolved ??= (async () => {
       const { registry, isLocal } = this.options;
       const engine = registry.get() ?? ((await isLocal()) ? await registry.whenRegistered() : undefined);

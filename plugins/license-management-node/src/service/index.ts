@@ -7,3 +7,4 @@ export {
 } from './licenseEngineRegistry';
 export { DefaultLicenseService, type DefaultLicenseServiceOptions } from './DefaultLicenseService';
 export { LicenseApiClient } from './LicenseApiClient';
+export { licenseErrorKindOf, PayloadTooLargeError, toBackstageError } from './errors';

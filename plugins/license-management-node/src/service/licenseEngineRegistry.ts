@@ -2,7 +2,7 @@ import {
   createServiceFactory,
   createServiceRef,
 } from '@backstage/backend-plugin-api';
-import type { LocalLicenseEngine } from './types';
+import type { LicenseEngine } from './types';
 
 /**
  * Where the License Management plugin of a backend leaves its in-memory
@@ -13,18 +13,18 @@ import type { LocalLicenseEngine } from './types';
  */
 export interface LicenseEngineRegistry {
   /** Called once by the License Management plugin when it has started. */
-  register(engine: LocalLicenseEngine): void;
+  register(engine: LicenseEngine): void;
   /** The engine, once registered. */
-  get(): LocalLicenseEngine | undefined;
+  get(): LicenseEngine | undefined;
   /** Resolves with the engine when it is registered. */
-  whenRegistered(): Promise<LocalLicenseEngine>;
+  whenRegistered(): Promise<LicenseEngine>;
 }
 
 /** @internal */
 export class DefaultLicenseEngineRegistry implements LicenseEngineRegistry {
-  private engine?: LocalLicenseEngine;
-  private readonly registered: Promise<LocalLicenseEngine>;
-  private resolve!: (engine: LocalLicenseEngine) => void;
+  private engine?: LicenseEngine;
+  private readonly registered: Promise<LicenseEngine>;
+  private resolve!: (engine: LicenseEngine) => void;
 
   constructor() {
     this.registered = new Promise(r => {
@@ -32,17 +32,17 @@ export class DefaultLicenseEngineRegistry implements LicenseEngineRegistry {
     });
   }
 
-  register(engine: LocalLicenseEngine): void {
+  register(engine: LicenseEngine): void {
     if (this.engine) throw new Error('A License Management engine is already registered in this backend');
     this.engine = engine;
     this.resolve(engine);
   }
 
-  get(): LocalLicenseEngine | undefined {
+  get(): LicenseEngine | undefined {
     return this.engine;
   }
 
-  whenRegistered(): Promise<LocalLicenseEngine> {
+  whenRegistered(): Promise<LicenseEngine> {
     return this.registered;
   }
 }

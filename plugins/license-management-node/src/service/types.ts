@@ -35,17 +35,21 @@ export interface LicenseService {
 }
 
 /**
- * The in-memory engine of the License Management backend plugin, as it
- * registers itself for in-process callers. Internal to License Management:
- * other plugins use {@link LicenseService}.
+ * The license engine of the License Management backend plugin (its class is
+ * `DefaultLicenseEngine`), as it registers itself in
+ * `licenseEngineRegistryServiceRef` for in-process callers. Internal to
+ * License Management: other plugins use {@link LicenseService}.
  *
  * @public
  */
-export interface LocalLicenseEngine {
-  /** Synchronous, from memory; throws an `InputError` for a malformed request. */
+export interface LicenseEngine {
+  /**
+   * Synchronous, from memory; throws a `LicenseError` (kind `invalid`) for a
+   * malformed request ({@link LicenseService} turns it into an `InputError`).
+   */
   check(request: CheckRequest): CheckResult;
   status(): LicenseStatus;
-  /** `source` is who reports (for a plugin `plugin:<pluginId>`). */
+  /** `source` is who reports (for a plugin `plugin:<pluginId>`). Rejects with a `LicenseError` (`invalid`) for a bad report. */
   reportUsage(metric: string, used: number, source: string): Promise<void>;
 }
 

@@ -6,7 +6,7 @@ import {
 } from '@backstage-licensing/plugin-license-management-node';
 import { signLicenseToken } from '@backstage-licensing/license-vendor';
 import { KnexLicenseStore } from '../database/KnexLicenseStore';
-import { LicenseManager } from './LicenseManager';
+import { DefaultLicenseEngine } from './DefaultLicenseEngine';
 
 jest.setTimeout(60_000);
 
@@ -15,7 +15,7 @@ const vendor = { kid: 'v1', ...generateEd25519KeyPair() };
 const logger = { info: () => {}, warn: () => {} };
 
 async function replica(knex: any, clock: () => number) {
-  return LicenseManager.create({
+  return DefaultLicenseEngine.create({
     store: await KnexLicenseStore.fromKnex(knex),
     catalog: compileCatalog(),
     vendorKeys: createVendorKeyring([{ kid: vendor.kid, publicKey: vendor.publicKeyPem }]),
@@ -37,7 +37,7 @@ async function waitFor(condition: () => boolean, ms = 5000) {
   return Date.now() - start;
 }
 
-describe.each(databases.eachSupportedId())('LicenseManager replicas on %p', databaseId => {
+describe.each(databases.eachSupportedId())('DefaultLicenseEngine replicas on %p', databaseId => {
   it('share one installation identity and see each other\'s changes within 5 s', async () => {
     const knex = await databases.init(databaseId);
     const clock = () => Date.now();
