@@ -247,6 +247,7 @@ describe('License Management in the browser', () => {
     await shot('09-delete-confirmation.png');
     await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
+    await page.getByText(/Deleted VMware Management/).waitFor();
     await page.getByText('Plus Licenses (1)').waitFor();
     await page.getByTestId('license-summary').getByText('Base License + 1 Plus License').waitFor();
   }));
@@ -254,11 +255,11 @@ describe('License Management in the browser', () => {
   it('finds the uploads and the deletion in the licensing records, and exports them', step('records', async () => {
     await page.getByRole('tab', { name: 'Licensing Records' }).click();
     await page.waitForURL(/\/license-management\/records$/);
-    await page.getByRole('cell', { name: /^Deleted/ }).waitFor();
+    await page.getByRole('cell', { name: /^Delete/ }).first().waitFor();
     await shot('10-records.png');
 
     await page.getByRole('button', { name: 'Action' }).click();
-    await page.getByRole('option', { name: 'Deleted' }).click();
+    await page.getByRole('option', { name: 'Delete', exact: true }).click();
     await page.getByTestId('records-page').getByText('Page 1 · 1 record').waitFor();
     await page.getByRole('cell', { name: 'VMware Management' }).waitFor();
 
@@ -275,7 +276,7 @@ describe('License Management in the browser', () => {
     ]);
     const csv = await readFile((await download.path())!, 'utf8');
     expect(csv.split('\r\n')[0]).toBe(
-      'Time,Action,License type,Authorized items,Method,Quota,State,Issued,Expires,Who,License ID,Detail,Time (ISO-8601)',
+      'Time,Action,License type,Authorized items,Method,Quota,State,Issued,Valid through,Who,License ID,Detail,Time (ISO-8601)',
     );
     expect(csv).toContain('Backup Service');
     expect(csv).toContain('user:development/guest');

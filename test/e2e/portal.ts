@@ -30,6 +30,11 @@ export interface Portal {
 export async function startPortal(options: {
   workDir: string;
   vendorKey: { kid: string; publicKeyFile: string };
+  /**
+   * More config on top (e.g. `{ licenseManagement: { catalog } }`), as a
+   * config layer of its own: objects merge, arrays and values replace.
+   */
+  extraConfig?: object;
 }): Promise<Portal> {
   const [backendPort, appPort] = [await freePort(), await freePort()];
   const host = 'localhost';
@@ -37,12 +42,19 @@ export async function startPortal(options: {
   await mkdir(dbDir, { recursive: true });
   const extra = join(options.workDir, 'portal.yaml');
   await writeFile(extra, portalConfigYaml({ backendPort, appPort, host, dbDir, vendorKey: options.vendorKey }));
+  const layers = ['--config', join(ROOT, 'app-config.yaml'), '--config', extra];
+  if (options.extraConfig) {
+    // JSON is YAML: the config loader reads it as another layer.
+    const more = join(options.workDir, 'portal-extra.yaml');
+    await writeFile(more, JSON.stringify(options.extraConfig, null, 2));
+    layers.push('--config', more);
+  }
 
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', BROWSER: 'none', CI: 'true' };
   delete env.LICENSE_CTL_TOKEN;
   const group = ProcessGroup.start({
     command: 'npx',
-    args: ['backstage-cli', 'repo', 'start', '--config', join(ROOT, 'app-config.yaml'), '--config', extra],
+    args: ['backstage-cli', 'repo', 'start', ...layers],
     cwd: ROOT,
     env,
     logFile: join(options.workDir, 'portal.log'),
