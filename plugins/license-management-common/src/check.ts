@@ -1,6 +1,6 @@
 import type { LicenseCatalog } from './catalog';
 import { isoDate, type Evaluation } from './evaluate';
-import { validThroughOf } from './lists';
+import { isUsageFigure, validThroughOf } from './lists';
 import type { CheckRequest, CheckResult } from './types';
 
 /**
@@ -33,7 +33,7 @@ export function checkRequestProblem(
         : `'${feature}' has no quota metric; leave 'metric' out.`
     }`;
   }
-  if (amount !== undefined && (!Number.isSafeInteger(amount) || amount < 0)) {
+  if (amount !== undefined && !isUsageFigure(amount)) {
     return `'amount' must be an integer of 0 or more.`;
   }
   return undefined;

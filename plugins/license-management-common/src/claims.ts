@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { LicenseCatalog } from './catalog';
 import { MAX_CLAIM_SECONDS } from './limits';
+import { LICENSE_METHODS, LICENSE_TYPES } from './lists';
+import { slotOf } from './slots';
 
 /**
  * Control characters (Unicode category Cc) and bidirectional marks, embeddings,
@@ -58,9 +60,9 @@ export const licenseClaimsSchema = z
     exp: seconds,
     license: z
       .object({
-        type: z.enum(['base', 'plus']),
+        type: z.enum(LICENSE_TYPES),
         item: text(1, 64),
-        method: z.enum(['request-key', 'usb-key']),
+        method: z.enum(LICENSE_METHODS),
         quota: z
           .record(text(1, 128), z.number().int().positive().max(Number.MAX_SAFE_INTEGER))
           .optional(),
@@ -115,7 +117,7 @@ export function claimsProblem(
   }
   for (const metric of Object.keys(license.quota ?? {})) {
     const slot = catalog.slotOfMetric(metric);
-    const expected = license.type === 'base' ? 'base' : license.item;
+    const expected = slotOf(license);
     if (slot !== expected) {
       return {
         problem: `quota metric '${metric}' does not belong to ${license.type === 'base' ? 'a Base edition' : `module '${license.item}'`}`,

@@ -27,3 +27,7 @@ export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
 
 /** The latest time a claim may hold: 9999-12-31T23:59:59Z, in seconds (PRODUCT.md §2.1). */
 export const MAX_CLAIM_SECONDS = 253_402_300_799;
+
+/** A size limit in words, for messages: `1 MiB`, `8 MiB`, `64 KiB`. */
+export const sizeInWords = (bytes: number): string =>
+  bytes % 1048576 === 0 ? `${bytes / 1048576} MiB` : `${Math.round(bytes / 1024)} KiB`;

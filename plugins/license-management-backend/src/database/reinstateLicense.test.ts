@@ -1,4 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
+import { DAY_MS } from '@backstage-licensing/plugin-license-management-common';
 import { KnexLicenseStore } from './KnexLicenseStore';
 import type { NewLicense, NewRecord } from './LicenseStore';
 
@@ -20,7 +21,7 @@ const license = (id: string): NewLicense => ({
   quota: { hosts: 10 },
   issuedAt: T0,
   notBefore: T0,
-  expiresAt: T0 + 365 * 86_400_000,
+  expiresAt: T0 + 365 * DAY_MS,
   uploadedAt: T0,
   uploadedBy: 'user:default/first',
 });

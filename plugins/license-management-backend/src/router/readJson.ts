@@ -1,6 +1,6 @@
 import { InputError } from '@backstage/errors';
 import type { Request } from 'express';
-import { JSON_BODY_LIMIT_BYTES } from '@backstage-licensing/plugin-license-management-common';
+import { JSON_BODY_LIMIT_BYTES, sizeInWords } from '@backstage-licensing/plugin-license-management-common';
 import { PayloadTooLargeError } from '@backstage-licensing/plugin-license-management-node';
 import { receiveBody, stopReading } from './receiveBody';
 
@@ -34,7 +34,7 @@ export function readJson(req: Request): Promise<unknown> {
     return Promise.reject(new InputError('Send the request body as UTF-8 JSON.'));
   }
   const tooLarge = () =>
-    new PayloadTooLargeError(`The request body is larger than ${JSON_LIMIT / 1024} KiB; send a smaller JSON body.`);
+    new PayloadTooLargeError(`The request body is larger than ${sizeInWords(JSON_LIMIT)}; send a smaller JSON body.`);
   if (Number(req.headers['content-length'] ?? 0) > JSON_LIMIT) {
     stopReading(req);
     return Promise.reject(tooLarge());

@@ -1,7 +1,7 @@
 import { InputError } from '@backstage/errors';
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { LICENSE_FILE_LIMITS } from '@backstage-licensing/plugin-license-management-common';
+import { LICENSE_FILE_LIMITS, sizeInWords } from '@backstage-licensing/plugin-license-management-common';
 import { PayloadTooLargeError } from '@backstage-licensing/plugin-license-management-node';
 import { receiveBody, stopReading } from './receiveBody';
 
@@ -21,12 +21,13 @@ const MULTIPART_LIMIT = LIMIT + LICENSE_FILE_LIMITS.maxMultipartOverheadBytes;
 const WRITE_SIZE = 64 * 1024;
 const tooLarge = () =>
   new PayloadTooLargeError(
-    'The upload is larger than 1 MiB; a license file may be at most 1 MiB. Upload the license file you received from the vendor as it is.',
+    `The upload is larger than ${sizeInWords(LIMIT)}; a license file may be at most ${sizeInWords(LIMIT)}. Upload the license file you received from the vendor as it is.`,
   );
 
 /**
  * The bytes of an uploaded license file: the raw body (text/plain or
- * application/gzip) or the multipart field `file`. At most 1 MiB, counted as
+ * application/gzip) or the multipart field `file`. At most
+ * LICENSE_FILE_LIMITS.maxUploadBytes (1 MiB), counted as
  * the bytes arrive, with or without Content-Length: a body that passes the
  * limit is refused (413) at once, without reading the rest.
  */

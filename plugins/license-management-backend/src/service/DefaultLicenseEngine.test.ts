@@ -1,5 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { compileCatalog } from '@backstage-licensing/plugin-license-management-common';
+import { compileCatalog, DAY_MS } from '@backstage-licensing/plugin-license-management-common';
 import {
   createVendorKeyring,
   generateEd25519KeyPair,
@@ -79,7 +79,7 @@ describe.each(databases.eachSupportedId())('DefaultLicenseEngine replicas on %p'
       vendor,
     );
     await a.upload(Buffer.from(token), 'user:default/admin');
-    now += 2 * 86_400_000;
+    now += 2 * DAY_MS;
     await Promise.all([a.sync(true), b.sync(true)]);
     const { items } = await a.records({ limit: 50, filter: { action: 'expire' } });
     expect(items).toEqual([expect.objectContaining({ licenseId: 'short', state: 'expired', actor: 'system' })]);
