@@ -17,11 +17,11 @@ import {
   generateEd25519KeyPair,
   keyIdOf,
   type LicenseEngine,
-  type VendorKeyring,
 } from '@backstage-licensing/plugin-license-management-node';
-import type { InstallationIdentity, LicenseStore, RecordQuery } from '../database/LicenseStore';
+import type { InstallationIdentity, RecordQuery } from '../database/LicenseStore';
 import { acknowledgeClock, type ClockAcknowledgement, reloadLicenses, reportUsage } from './adminWrites';
 import { deleteLicense, reinstateLicense } from './changeLicenses';
+import type { DefaultLicenseEngineOptions } from './engineOptions';
 import { checkLicense } from './checkLicense';
 import { assertNoDemoVendorKeyInProduction } from './demoVendorKey';
 import { trustedIdentity } from './identity';
@@ -31,29 +31,7 @@ import { recordRejectedUpload, uploadLicenses } from './uploadLicenses';
 import { licenseViews, statusView, usageViews } from './views';
 import type { Actor, ChangeOptions, WriteContext } from './writeContext';
 
-export type { Actor, ChangeOptions, ClockAcknowledgement };
-
-export interface DefaultLicenseEngineOptions {
-  store: LicenseStore;
-  catalog: LicenseCatalog;
-  vendorKeys: VendorKeyring;
-  /** The clock, in ms. */
-  clock?: () => number;
-  /**
-   * A monotonic clock, in ms (default performance.now): the time this replica
-   * sees pass, which advances the clock high-water mark.
-   */
-  monotonic?: () => number;
-  /** Production refuses to start while the demo vendor key is trusted. Default: NODE_ENV is 'production'. */
-  production?: boolean;
-  logger: { info(m: string): void; warn(m: string, e?: Error): void };
-  productVersion: string;
-  expiryWarningDays?: number;
-  rollbackToleranceMs?: number;
-  /** How often to look for changes made by other replicas. */
-  syncIntervalMs?: number;
-  portalUrl?: string;
-}
+export type { Actor, ChangeOptions, ClockAcknowledgement, DefaultLicenseEngineOptions };
 
 /**
  * The license engine of one replica: answers status and checks from its

@@ -25,7 +25,12 @@ export async function reinstateLicense(
   const { snapshot: s } = ctx;
   const now = ctx.clock();
   const before = s.evaluateAt(now);
-  const plan = planReinstatement(id, { licenses: s.licenses, tampered: s.tampered, current: before });
+  const plan = planReinstatement(id, {
+    licenses: s.licenses,
+    tampered: s.tampered,
+    current: before,
+    nextUploadSeq: s.nextUploadSeq(),
+  });
   refuseUnacknowledged(
     consequencesOfChange(s.evaluationInput(now), { licenses: plan.licenses }),
     !!options.acknowledge,

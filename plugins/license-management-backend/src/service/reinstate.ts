@@ -13,6 +13,8 @@ export interface ReinstateContext {
   tampered: readonly TamperedRow[];
   /** The licenses as they stand. */
   current: Evaluation;
+  /** The next upload order (after every stored row). */
+  nextUploadSeq: number;
 }
 
 export interface ReinstatePlan {
@@ -60,9 +62,8 @@ export function planReinstatement(id: string, ctx: ReinstateContext): ReinstateP
     default:
       throw new LicenseError('conflict', `License '${id}' is ${state ?? 'in no known state'}; only a superseded license can be reinstated.`);
   }
-  const newest = [...ctx.licenses, ...ctx.tampered.map(t => t.row)].reduce((m, l) => Math.max(m, l.uploadSeq), 0);
   return {
     license,
-    licenses: ctx.licenses.map(l => (l.id === id ? { ...l, uploadSeq: newest + 1 } : l)),
+    licenses: ctx.licenses.map(l => (l.id === id ? { ...l, uploadSeq: ctx.nextUploadSeq } : l)),
   };
 }

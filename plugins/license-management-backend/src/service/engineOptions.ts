@@ -1,0 +1,26 @@
+import type { LicenseCatalog } from '@backstage-licensing/plugin-license-management-common';
+import type { VendorKeyring } from '@backstage-licensing/plugin-license-management-node';
+import type { LicenseStore } from '../database/LicenseStore';
+
+/** What a DefaultLicenseEngine is made of: its store, catalog, vendor keys, clocks and settings. */
+export interface DefaultLicenseEngineOptions {
+  store: LicenseStore;
+  catalog: LicenseCatalog;
+  vendorKeys: VendorKeyring;
+  /** The clock, in ms. */
+  clock?: () => number;
+  /**
+   * A monotonic clock, in ms (default performance.now): the time this replica
+   * sees pass, which advances the clock high-water mark.
+   */
+  monotonic?: () => number;
+  /** Production refuses to start while the demo vendor key is trusted. Default: NODE_ENV is 'production'. */
+  production?: boolean;
+  logger: { info(m: string): void; warn(m: string, e?: Error): void };
+  productVersion: string;
+  expiryWarningDays?: number;
+  rollbackToleranceMs?: number;
+  /** How often to look for changes made by other replicas. */
+  syncIntervalMs?: number;
+  portalUrl?: string;
+}
