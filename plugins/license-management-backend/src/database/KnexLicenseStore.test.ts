@@ -1,7 +1,7 @@
 import { TestDatabases, type TestDatabaseId } from '@backstage/backend-test-utils';
 import { DAY_MS } from '@backstage-licensing/plugin-license-management-common';
 import { KnexLicenseStore } from './KnexLicenseStore';
-import { type NewLicense, type NewRecord, type RecordFilter, StoreConflictError } from './LicenseStore';
+import { type NewLicense, type NewRecord, type RecordFilter, StoreConflictError, usageTotals } from './LicenseStore';
 import { encodeRecordCursor, InvalidRecordCursorError } from './recordCursor';
 import { SHORT_SEARCH_WINDOW } from './recordSearch';
 
@@ -164,7 +164,7 @@ describe.each(databases.eachSupportedId())('KnexLicenseStore on %p', (databaseId
       { metric: 'hosts', reporter: 'provider:catalog', used: 6, reportedAt: T0 + 2000 },
       { metric: 'hosts', reporter: 'user:default/ops', used: 7, reportedAt: T0 + 1000 },
     ]);
-    expect(await store.getUsage()).toEqual({ hosts: 13 });
+    expect(usageTotals(await store.getUsageReports())).toEqual({ hosts: 13 });
   });
 
   it('pages records newest first by cursor, with filters', async () => {
@@ -333,10 +333,10 @@ describe.each(databases.eachSupportedId())('KnexLicenseStore on %p', (databaseId
     await store.setUsage('hosts', 3, T0, 'plugin:catalog');
     await store.setUsage('hosts', 3, T0 + 1, 'plugin:catalog');
     await store.setUsage('arm-hosts', 0, T0, 'plugin:catalog');
-    expect(await store.getUsage()).toEqual({ hosts: 3, 'arm-hosts': 0 });
+    expect(usageTotals(await store.getUsageReports())).toEqual({ hosts: 3, 'arm-hosts': 0 });
     expect(await store.getRevision()).toBe(rev + 2);
     await store.setUsage('hosts', 7, T0 + 2, 'plugin:catalog');
-    expect(await store.getUsage()).toEqual({ hosts: 7, 'arm-hosts': 0 });
+    expect(usageTotals(await store.getUsageReports())).toEqual({ hosts: 7, 'arm-hosts': 0 });
   });
 
   it('sums use over reporters, each reporter replacing only its own figure', async () => {
@@ -344,11 +344,11 @@ describe.each(databases.eachSupportedId())('KnexLicenseStore on %p', (databaseId
     await store.setUsage('hosts', 3, T0, 'provider:catalog');
     await store.setUsage('hosts', 10, T0, 'plugin:inventory-east');
     await store.setUsage('hosts', 5, T0, 'plugin:inventory-west');
-    expect(await store.getUsage()).toEqual({ hosts: 18 });
+    expect(usageTotals(await store.getUsageReports())).toEqual({ hosts: 18 });
     await store.setUsage('hosts', 1, T0 + 1, 'plugin:inventory-east');
-    expect(await store.getUsage()).toEqual({ hosts: 9 });
+    expect(usageTotals(await store.getUsageReports())).toEqual({ hosts: 9 });
     await store.setUsage('hosts', 0, T0 + 2, 'plugin:inventory-west');
-    expect(await store.getUsage()).toEqual({ hosts: 4 });
+    expect(usageTotals(await store.getUsageReports())).toEqual({ hosts: 4 });
   });
 
   it('never lowers the clock high-water mark', async () => {

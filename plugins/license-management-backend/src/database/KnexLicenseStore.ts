@@ -200,14 +200,6 @@ export class KnexLicenseStore implements LicenseStore {
     return listRecordPage(this.db, this.search, query);
   }
 
-  async getUsage(): Promise<Record<string, number>> {
-    const rows: Array<{ metric: string; used: unknown }> = await this.db('license_usage')
-      .select('metric')
-      .sum({ used: 'used' })
-      .groupBy('metric');
-    return Object.fromEntries(rows.map(r => [r.metric, Number(r.used)]));
-  }
-
   async getUsageReports(): Promise<UsageReportRow[]> {
     const rows: Array<{ metric: string; reporter: string; used: unknown; updated_at: unknown }> = await this.db(
       'license_usage',

@@ -44,6 +44,13 @@ export interface UsageReportRow {
   reportedAt: number;
 }
 
+/** Current use per quota metric: the sum of what each reporter last reported. */
+export function usageTotals(reports: readonly UsageReportRow[]): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const r of reports) totals[r.metric] = (totals[r.metric] ?? 0) + r.used;
+  return totals;
+}
+
 /** A license the domain judged expired, and the record of its expiry. */
 export interface Expiry {
   license: StoredLicense;
@@ -123,9 +130,7 @@ export interface LicenseStore {
   recordExpiries(expiries: readonly Expiry[]): Promise<StoredLicense[]>;
   /** Records newest first, by page; `nextCursor` is null when no record is left to read. */
   listRecords(query: RecordQuery): Promise<{ items: LicenseRecord[]; nextCursor: string | null }>;
-  /** Current use per quota metric: the sum of what each reporter last reported. */
-  getUsage(): Promise<Record<string, number>>;
-  /** What each reporter last reported, per metric. */
+  /** What each reporter last reported, per metric (a metric's use is their sum: {@link usageTotals}). */
   getUsageReports(): Promise<UsageReportRow[]>;
   /** Sets one reporter's current use of a metric; bumps the revision and returns true when it changed. */
   setUsage(metric: string, used: number, at: number, reporter: string): Promise<boolean>;

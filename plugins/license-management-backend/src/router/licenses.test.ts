@@ -1,4 +1,5 @@
 import { buildTarGz } from '@backstage-licensing/license-vendor';
+import { LICENSE_FILE_LIMITS } from '@backstage-licensing/plugin-license-management-common';
 import request from 'supertest';
 import { DAY, type Harness, startHarness } from '../testing/harness';
 
@@ -184,7 +185,7 @@ describe('rejected uploads change nothing', () => {
     ['garbage', async () => ({ body: Buffer.from([0, 1, 2, 3, 255]), type: 'application/octet-stream' }), 400, /neither a text license file nor a \.tar\.gz/],
     ['an archive with path traversal', async x => ({ body: buildTarGz([{ path: '../evil.lic', content: await x.token({ type: 'plus', item: 'gpu' }) }]), type: 'application/gzip' }), 400, /leaves the archive/],
     ['an archive with a symlink', async () => ({ body: buildTarGz([{ path: 'link', type: 'SymbolicLink', linkpath: '/etc/passwd' }]), type: 'application/gzip' }), 400, /is a link/],
-    ['an upload over 1 MiB', async () => ({ body: 'x'.repeat(1024 * 1024 + 1) }), 413, /at most 1 MiB/],
+    ['an upload over 1 MiB', async () => ({ body: 'x'.repeat(LICENSE_FILE_LIMITS.maxUploadBytes + 1) }), 413, /at most 1 MiB/],
     ['a JSON body', async () => ({ body: '{"a":1}', type: 'application/json' }), 400, /Content-Type text\/plain or application\/gzip/],
     ['an empty body', async () => ({ body: '' }), 400, /empty/],
   ];

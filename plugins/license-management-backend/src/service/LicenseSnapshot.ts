@@ -6,7 +6,7 @@ import {
   type LicenseCatalog,
 } from '@backstage-licensing/plugin-license-management-common';
 import type { VendorKeyring } from '@backstage-licensing/plugin-license-management-node';
-import type { LicenseStore, StoredLicense, UsageReportRow } from '../database/LicenseStore';
+import { type LicenseStore, type StoredLicense, type UsageReportRow, usageTotals } from '../database/LicenseStore';
 import { HighWaterMark } from './highWater';
 import { type TamperedRow, VerifiedTokens, verifyStoredLicenses } from './storedLicenses';
 
@@ -82,8 +82,7 @@ export class LicenseSnapshot {
     this.licenses = licenses;
     this.tampered = tampered;
     this.usageReports = reports;
-    this.usage = {};
-    for (const r of reports) this.usage[r.metric] = (this.usage[r.metric] ?? 0) + r.used;
+    this.usage = usageTotals(reports);
     this.revision = revision;
     this.invalidate();
     for (const listener of this.listeners) listener(revision);
