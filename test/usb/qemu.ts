@@ -86,7 +86,11 @@ export class Guest {
   private exited = false;
   private exitWaiters: Array<() => void> = [];
   private plugged = new Map<string, { blockNode?: string; chardev?: string }>();
-  private readonly killOnExit = () => this.child.kill('SIGKILL');
+  /** If the test process exits without stop(): QEMU and the files go too. */
+  private readonly killOnExit = () => {
+    this.child.kill('SIGKILL');
+    rmSync(this.dir, { recursive: true, force: true });
+  };
 
   private constructor(
     private readonly child: ChildProcess,
