@@ -2,7 +2,7 @@ import { gunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import { quotable } from '../claims';
 import { LicenseError } from '../errors';
-import { LICENSE_FILE_LIMITS } from '../limits';
+import { LICENSE_FILE_LIMITS, sizeInWords } from '../limits';
 import { isGzip } from '../lists';
 import { isCompactJws } from './compactJws';
 
@@ -47,9 +47,6 @@ const SMALLER_ARCHIVE = 'Ask the vendor for a smaller archive.';
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 /** Largest PAX or GNU long-name header: far more than any path needs. */
 const MAX_META_BYTES = 64 * 1024;
-/** A size in words: `1 MiB`, `8 MiB`, `64 KiB`. */
-const sizeInWords = (bytes: number) =>
-  bytes % 1048576 === 0 ? `${bytes / 1048576} MiB` : `${Math.round(bytes / 1024)} KiB`;
 const MAX_UPLOAD = sizeInWords(LICENSE_FILE_LIMITS.maxUploadBytes);
 const MAX_CONTENTS = sizeInWords(LICENSE_FILE_LIMITS.maxEntryBytes);
 const MAX_META = sizeInWords(MAX_META_BYTES);
