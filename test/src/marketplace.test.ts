@@ -50,7 +50,7 @@ function readEntities(): Entity[] {
 function publishedPackages(): PackageJson[] {
   const dirs = [
     ...readdirSync(join(ROOT, 'plugins')).map(d => join(ROOT, 'plugins', d)),
-    join(ROOT, 'packages/license-ctl'),
+    ...readdirSync(join(ROOT, 'packages')).map(d => join(ROOT, 'packages', d)),
   ];
   return dirs
     .filter(d => existsSync(join(d, 'package.json')))
