@@ -1,4 +1,4 @@
-import type { CatalogItem, LicenseCatalog, LicenseCatalogDefinition } from './catalog';
+import type { CatalogItem, LicenseCatalog, LicenseCatalogDefinition, LicenseType } from './catalog';
 
 /**
  * The catalog a portal runs with, as `/status.catalog` carries it: every
@@ -7,7 +7,7 @@ import type { CatalogItem, LicenseCatalog, LicenseCatalogDefinition } from './ca
  * and record filter value from this; it compiles no catalog of its own.
  */
 export function catalogDefinitionOf(catalog: LicenseCatalog): LicenseCatalogDefinition {
-  const item = (type: 'base' | 'plus', id: string): CatalogItem => {
+  const item = (type: LicenseType, id: string): CatalogItem => {
     const found = catalog.item(type, id)!;
     return {
       id,
