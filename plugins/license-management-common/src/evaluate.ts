@@ -8,6 +8,7 @@ import type {
 
 import { DAY_MS, validThroughOf } from './lists';
 import { isExpiredAt, isPendingAt, slotOf } from './slots';
+import { countingKeysAt, usbKeyException, type UsbKeyCounting } from './usbKey';
 
 export interface EvaluationInput {
   licenses: readonly InstalledLicense[];
@@ -28,6 +29,13 @@ export interface EvaluationInput {
    * LICENSE_TAMPERED exception each. Not part of `licenses`.
    */
   tampered?: readonly TamperedLicense[];
+  /**
+   * The USB key, when USB key licensing is enabled (judgeUsbKey): a
+   * `usb-key` license is in force only while its key (`sub`) counts;
+   * otherwise it is `key-missing` and the other licenses of its slot hold
+   * it. Undefined (disabled): no USB key counts, and no USB exception.
+   */
+  usbKey?: UsbKeyCounting;
 }
 
 /** A stored license that is not trusted, and why. */
@@ -98,6 +106,10 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
     if (t !== undefined && t > at && t < validUntil) validUntil = t;
   };
 
+  const usbKeys = countingKeysAt(input.usbKey, at);
+  boundary(input.usbKey?.countingUntil);
+  // A usb-key license whose key does not count is not in force, and does not cover its slot.
+  const keyMissing = (l: InstalledLicense) => l.method === 'usb-key' && !usbKeys.includes(l.keyId);
   for (const l of licenses) {
     const slot = slotOf(l);
     const list = bySlot.get(slot) ?? [];
@@ -109,6 +121,8 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
       states.set(l.id, 'expired');
     } else if (isPendingAt(l, at)) {
       states.set(l.id, 'pending');
+    } else if (keyMissing(l)) {
+      states.set(l.id, 'key-missing');
     } else {
       const current = inForce.get(slot);
       if (!current || l.uploadSeq > current.uploadSeq) inForce.set(slot, l);
@@ -138,7 +152,7 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
       expiredModules.add(slot);
     }
     for (const l of list) {
-      if (states.get(l.id) !== 'pending') continue;
+      if (states.get(l.id) !== 'pending' || keyMissing(l)) continue;
       const start = pendingStarts.get(slot);
       if (start === undefined || l.notBefore! < start) pendingStarts.set(slot, l.notBefore!);
     }
@@ -158,6 +172,11 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
       message: `The system clock (${isoDate(now)}) is behind the latest time this installation has seen (${isoDate(highWater)}). Licenses are not trusted until the clock is corrected; if the clock is right now and the installation saw a wrong time earlier, an admin can acknowledge the clock fault (license-ctl clock acknowledge).`,
     });
   }
+  const usbException = usbKeyException(
+    input.usbKey,
+    licenses.some(l => l.method === 'usb-key' && !isExpiredAt(l, at)),
+  );
+  if (usbException) exceptions.push(usbException);
   for (const t of input.tampered ?? []) {
     exceptions.push({
       code: 'LICENSE_TAMPERED',
@@ -174,7 +193,7 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
     });
   }
   for (const [slot, license] of inForce) {
-    const end = coverageEnd(bySlot.get(slot) ?? [], at);
+    const end = coverageEnd((bySlot.get(slot) ?? []).filter(l => !keyMissing(l)), at);
     coverageEnds.set(slot, end);
     // The warning starts at `end - warnMs` itself, so that an evaluation made
     // at that validUntil sees it.

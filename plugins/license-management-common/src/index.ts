@@ -22,3 +22,4 @@ export * from './downgrade';
 export * from './check';
 export * from './constants';
 export * from './notices';
+export * from './usbKey';

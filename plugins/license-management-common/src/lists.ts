@@ -16,8 +16,11 @@ export type LicenseMethod = (typeof LICENSE_METHODS)[number];
 /**
  * The state of one license. `tampered`: the stored row no longer matches its
  * signed token (or the token no longer verifies); not in force (PRODUCT.md §2.1).
+ * `key-missing`: a `usb-key` license that would be valid, but its USB key does
+ * not count now (not plugged into a live management node, or a fault whose
+ * buffer ended); not in force, it comes back when the key does (PRODUCT.md §2.7).
  */
-export const LICENSE_STATES = ['valid', 'superseded', 'pending', 'expired', 'tampered'] as const;
+export const LICENSE_STATES = ['valid', 'superseded', 'pending', 'expired', 'tampered', 'key-missing'] as const;
 export type LicenseState = (typeof LICENSE_STATES)[number];
 
 /** The state of the portal as a whole. */
@@ -37,6 +40,15 @@ export const EXCEPTION_CODES = [
 ] as const;
 export type ExceptionCode = (typeof EXCEPTION_CODES)[number];
 
+/**
+ * The USB key status (PRODUCT.md §1, §2.7), over the management nodes seen
+ * within `nodeTimeout`: `ready` one readable key on one node; `missing` none
+ * (or no node can read its USB bus); `abnormal` two keys, or one key on two
+ * nodes at once; `fault` a matching device whose serial cannot be read.
+ */
+export const USB_KEY_STATUSES = ['ready', 'missing', 'abnormal', 'fault'] as const;
+export type UsbKeyStatus = (typeof USB_KEY_STATUSES)[number];
+
 export const CHECK_CODES = ['OK', 'NOT_LICENSED', 'EXPIRED', 'QUOTA_EXCEEDED', 'CLOCK_ROLLBACK'] as const;
 export type CheckCode = (typeof CHECK_CODES)[number];
 
@@ -44,7 +56,9 @@ export type CheckCode = (typeof CHECK_CODES)[number];
  * What a licensing record says happened. `reinstate`: a superseded license
  * brought back into force by an admin; `clock`: a clock jump seen by a
  * replica, or an admin acknowledging a clock fault; `rejected`: an upload
- * that installed nothing, with the reason.
+ * that installed nothing, with the reason; `usb-key`: the USB key changed
+ * (inserted, removed, fault, abnormal, fault buffer started or ended), said
+ * in the detail.
  */
 export const RECORD_ACTIONS = [
   'upload',
@@ -56,6 +70,7 @@ export const RECORD_ACTIONS = [
   'reinstate',
   'clock',
   'rejected',
+  'usb-key',
 ] as const;
 export type RecordAction = (typeof RECORD_ACTIONS)[number];
 
@@ -69,6 +84,7 @@ export const LIST_TITLES = {
     pending: 'Pending',
     expired: 'Expired',
     tampered: 'Tampered',
+    'key-missing': 'USB key missing',
   } satisfies Record<LicenseState, string>,
   portalState: { valid: 'Valid', expired: 'Expired', community: 'Community' } satisfies Record<PortalState, string>,
   action: {
@@ -81,7 +97,14 @@ export const LIST_TITLES = {
     reinstate: 'Reinstate',
     clock: 'Clock',
     rejected: 'Rejected',
+    'usb-key': 'USB key',
   } satisfies Record<RecordAction, string>,
+  usbKeyStatus: {
+    ready: 'Ready',
+    missing: 'Missing',
+    abnormal: 'Abnormal',
+    fault: 'Fault',
+  } satisfies Record<UsbKeyStatus, string>,
 } as const;
 
 /** One day, in ms. */

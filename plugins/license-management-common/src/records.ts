@@ -159,3 +159,14 @@ function replaceRecords(ctx: ChangeContext): ChangeRecord[] {
     ...(by ? { detail: `replaced by ${by.id}` } : {}),
   }));
 }
+
+/** The record of a change of the USB key (judgeUsbKey's events): inserted, removed, fault, abnormal, buffer started or ended. */
+export function usbKeyRecord(detail: string, time: number, keyId?: string | null): ChangeRecord {
+  return {
+    time,
+    action: 'usb-key',
+    method: 'usb-key',
+    actor: 'system',
+    detail: recordDetail(keyId ? `${detail} [key ${keyId}]` : detail),
+  };
+}

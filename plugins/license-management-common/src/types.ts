@@ -7,9 +7,10 @@ import type {
   LicenseType,
   PortalState,
   RecordAction,
+  UsbKeyStatus,
 } from './lists';
 
-export type { CheckCode, ExceptionCode, LicenseMethod, LicenseState, LicenseType, PortalState, RecordAction };
+export type { CheckCode, ExceptionCode, LicenseMethod, LicenseState, LicenseType, PortalState, RecordAction, UsbKeyStatus };
 
 /** A license as the domain sees it once its token is verified and stored. Times in ms. */
 export interface InstalledLicense {
@@ -116,7 +117,7 @@ export interface LicenseStatus {
   plus: LicenseView[];
   quotas: QuotaView[];
   exceptions: LicenseException[];
-  usbKey: { status: 'ready' | 'missing' | 'abnormal' | 'fault'; keyId: string | null; enabled: boolean };
+  usbKey: UsbKeyView;
   server: { status: 'not-configured' | 'connected' | 'disconnected' | 'serving'; url: string | null };
   evaluatedAt: string;
   /**
@@ -126,6 +127,48 @@ export interface LicenseStatus {
    * {@link LIST_TITLES}; it compiles no catalog of its own.
    */
   catalog: LicenseCatalogDefinition;
+}
+
+/** What one management node (a backend replica) last saw on its USB bus (`/status.usbKey.nodes[]`). */
+export interface UsbKeyNodeView {
+  /** The node id (`licenseManagement.usbKey.nodeId`, default the host name). */
+  node: string;
+  /** The serials (Key IDs) of the matching devices it sees. */
+  keys: string[];
+  /** Matching devices whose serial could not be read: why, one entry per device. */
+  faults: string[];
+  /** False when that host has no usable USB subsystem (no bus, no permission, no driver); `reason` says why. */
+  available: boolean;
+  reason: string | null;
+  /** When it last looked (ISO-8601). Nodes not seen within `nodeTimeout` are not listed. */
+  seenAt: string;
+}
+
+/** The USB key (PRODUCT.md §2.7), as `/status.usbKey`. */
+export interface UsbKeyView {
+  status: UsbKeyStatus;
+  /**
+   * The key USB-key licenses run on now: the ready key; while `abnormal`, the
+   * key that was ready before (if still plugged in); while `fault`, the key
+   * the buffer is for until `bufferEndsAt`. Null when none counts.
+   */
+  keyId: string | null;
+  /** `licenseManagement.usbKey.enabled`; when false the status is `missing` and nothing is scanned. */
+  enabled: boolean;
+  /** The management nodes seen within `nodeTimeout`, by node id. */
+  nodes: UsbKeyNodeView[];
+  /** What the status means and what to do, in one or two sentences. */
+  message: string;
+  /** The readable keys plugged into a live node: what `usb-key` uploads may be bound to. */
+  presentKeys: string[];
+  /** While `fault` (or after one, until a key is read again): when the fault began (ISO-8601). */
+  faultSince: string | null;
+  /** When the fault buffer ends, or ended (ISO-8601); null without a fault. */
+  bufferEndsAt: string | null;
+  /** When this replica last scanned its own bus (ISO-8601); null when disabled or not yet. */
+  scannedAt: string | null;
+  /** How often each node scans (seconds): the page may poll at that pace while it rescans. */
+  pollIntervalSeconds: number;
 }
 
 export interface CheckRequest {

@@ -1,6 +1,7 @@
 import { LicenseError } from './errors';
 import type { Evaluation } from './evaluate';
 import type { InstalledLicense } from './types';
+import { usbKeyUploadProblem } from './usbKey';
 
 /**
  * Plus licenses need a valid Base (PRODUCT.md §1): the one in force, or one
@@ -24,4 +25,23 @@ export function plusWithoutBase(
       .map(l => `'${l.id}' (${l.item})`)
       .join(', ')} need${many ? '' : 's'} a valid Base license: install a Base license first, or upload it in the same file.`,
   );
+}
+
+/**
+ * `usb-key` licenses must be bound to a USB key plugged into a live
+ * management node now (PRODUCT.md §2.7); `usb` is the USB key as judged now
+ * (undefined or not enabled: USB key licensing is off). Returns the refusal
+ * (`invalid`) naming each license and the key to plug in, or undefined.
+ */
+export function usbKeyNotPresent(
+  usb: { enabled: boolean; present: readonly string[] } | undefined,
+  uploaded: readonly Pick<InstalledLicense, 'id' | 'method' | 'keyId'>[],
+): LicenseError | undefined {
+  const problems = uploaded.flatMap(l => {
+    if (l.method !== 'usb-key') return [];
+    const problem = usbKeyUploadProblem(l.keyId, usb);
+    return problem ? [`license '${l.id}' was rejected: ${problem}`] : [];
+  });
+  if (problems.length === 0) return undefined;
+  return new LicenseError('invalid', `Nothing was installed. ${problems.join('; ')}.`);
 }

@@ -1,5 +1,6 @@
 import {
   daysLeftOf,
+  USB_KEY_DISABLED_VIEW,
   isDeletable,
   isExpiringSoon,
   validThroughOf,
@@ -135,7 +136,7 @@ export function statusView(
     plus: [...evaluation.plus.values()].map(l => licenseView(l, 'valid', evaluation, catalog)),
     quotas: quotaViews(evaluation, catalog, reportsByMetric(s.usageReports)),
     exceptions: [...evaluation.exceptions],
-    usbKey: { status: 'missing', keyId: null, enabled: false },
+    usbKey: USB_KEY_DISABLED_VIEW,
     server: { status: 'not-configured', url: null },
     evaluatedAt: new Date(clock()).toISOString(),
     catalog: info.catalog,
