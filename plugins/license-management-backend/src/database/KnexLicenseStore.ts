@@ -252,11 +252,12 @@ async function bumpRevision(tx: Knex.Transaction) {
   await tx('license_meta').where({ key: 'revision' }).increment('value', 1);
 }
 
-async function insertRecords(tx: Knex.Transaction, records: NewRecord[]) {
+/** Appends records in the transaction `tx` (also used by the sharing store). */
+export async function insertRecords(tx: Knex.Transaction, records: readonly NewRecord[]) {
   for (let i = 0; i < records.length; i += CHUNK) await insertRecordRows(tx, records.slice(i, i + CHUNK));
 }
 
-async function insertRecordRows(tx: Knex.Transaction, records: NewRecord[]) {
+async function insertRecordRows(tx: Knex.Transaction, records: readonly NewRecord[]) {
   await tx('license_records').insert(
     records.map(r => ({
       time: r.time,
