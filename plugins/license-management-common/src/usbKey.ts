@@ -273,7 +273,8 @@ function usbKeyEvents(
 ): string[] {
   const events: string[] = [];
   if (before.situation !== after.situation) {
-    if (before.status === 'ready' && before.keyId && !ctx.present.includes(before.keyId)) {
+    // A key whose serial turned unreadable was not removed: that is the fault.
+    if (before.status === 'ready' && before.keyId && !ctx.present.includes(before.keyId) && after.status !== 'fault') {
       events.push(`USB key ${before.keyId} removed`);
     }
     if (after.status === 'ready' && after.keyId !== before.keyId) {
