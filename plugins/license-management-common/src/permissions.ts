@@ -36,6 +36,12 @@ export const usageUpdatePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/** On a license server: register, list and revoke client sites, read the pool (PRODUCT.md §2.6). Admins. */
+export const sharingManagePermission = createPermission({
+  name: 'license-management.sharing.manage',
+  attributes: {},
+});
+
 /** Every permission of the plugin, for registration with the permissions registry. */
 export const licenseManagementPermissions = [
   licenseReadPermission,
@@ -44,4 +50,5 @@ export const licenseManagementPermissions = [
   requestKeyReadPermission,
   recordReadPermission,
   usageUpdatePermission,
+  sharingManagePermission,
 ];
