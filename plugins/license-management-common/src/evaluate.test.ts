@@ -489,9 +489,9 @@ describe('evaluateLicenses', () => {
         { usage: { hosts: 3, 'arm-hosts': 4 } },
       );
       expect(e.quotas).toEqual([
-        { metric: 'hosts', authorized: 10, used: 3, exceeded: false },
-        { metric: 'vmware-cpus', authorized: 64, used: 0, exceeded: false },
-        { metric: 'arm-hosts', authorized: 4, used: 4, exceeded: false },
+        { metric: 'hosts', authorized: 10, used: 3, leased: 0, exceeded: false },
+        { metric: 'vmware-cpus', authorized: 64, used: 0, leased: 0, exceeded: false },
+        { metric: 'arm-hosts', authorized: 4, used: 4, leased: 0, exceeded: false },
       ]);
       expect(codes(e)).toEqual([]);
     });
@@ -503,7 +503,7 @@ describe('evaluateLicenses', () => {
         base('next', { uploadSeq: 3, notBefore: now + DAY, quota: { hosts: 1000 } }),
         base('gone', { uploadSeq: 4, expiresAt: now - 1, quota: { hosts: 5000 } }),
       ]);
-      expect(e.quotas).toEqual([{ metric: 'hosts', authorized: 10, used: 0, exceeded: false }]);
+      expect(e.quotas).toEqual([{ metric: 'hosts', authorized: 10, used: 0, leased: 0, exceeded: false }]);
     });
 
     it('counts the quota of the license that comes back into force', () => {
@@ -516,7 +516,7 @@ describe('evaluateLicenses', () => {
 
     it('authorizes 0 for a metric no license in force grants', () => {
       const e = evaluate([base('b', { quota: {} })], { usage: { hosts: 0 } });
-      expect(e.quotas).toEqual([{ metric: 'hosts', authorized: 0, used: 0, exceeded: false }]);
+      expect(e.quotas).toEqual([{ metric: 'hosts', authorized: 0, used: 0, leased: 0, exceeded: false }]);
     });
 
     it('leaves out metrics neither granted nor reported', () => {
@@ -534,7 +534,7 @@ describe('evaluateLicenses', () => {
     it('does not judge use against a slot with no license in force', () => {
       const e = evaluate([base('b')], { usage: { 'vmware-cpus': 5 } });
       expect(e.quotas).toEqual([
-        { metric: 'vmware-cpus', authorized: 0, used: 5, exceeded: false },
+        { metric: 'vmware-cpus', authorized: 0, used: 5, leased: 0, exceeded: false },
       ]);
       expect(codes(e)).toEqual([]);
     });

@@ -17,6 +17,12 @@ export interface EvaluationInput {
   now: number;
   /** Current use per quota metric. */
   usage?: Readonly<Record<string, number>>;
+  /**
+   * On a license server: the quota leased to client sites per metric. It
+   * counts with the use against what is authorized (QUOTA_EXCEEDED), and is
+   * shown apart from it (`QuotaFigure.leased`).
+   */
+  leased?: Readonly<Record<string, number>>;
   /** Warn when a slot runs out within this many days. Default 15. */
   expiryWarningDays?: number;
   /** The latest time this installation has seen, in ms. */
@@ -49,6 +55,8 @@ export interface QuotaFigure {
   metric: string;
   authorized: number;
   used: number;
+  /** Leased to client sites (a license server); 0 elsewhere. */
+  leased: number;
   exceeded: boolean;
 }
 
@@ -163,7 +171,7 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
   else if (lastExpiredBase) state = 'expired';
   const edition = base?.item ?? lastExpiredBase?.item ?? 'community';
 
-  const quotas = computeQuotas(catalog, inForce, input.usage ?? {});
+  const quotas = computeQuotas(catalog, inForce, input.usage ?? {}, input.leased ?? {});
   const exceptions: LicenseException[] = [];
   const coverageEnds = new Map<string, number>();
   if (clockRollback) {
@@ -220,7 +228,7 @@ export function evaluateLicenses(input: EvaluationInput): Evaluation {
     if (!q.exceeded) continue;
     exceptions.push({
       code: 'QUOTA_EXCEEDED',
-      message: `${catalog.title('metric', q.metric)}: ${q.used} in use, ${q.authorized} authorized. Most features are unavailable until a license with a larger quota is installed or use drops.`,
+      message: `${catalog.title('metric', q.metric)}: ${q.used} in use${q.leased ? ` and ${q.leased} leased to client sites` : ''}, ${q.authorized} authorized. Most features are unavailable until a license with a larger quota is installed or use drops.`,
       metric: q.metric,
     });
   }
@@ -266,6 +274,7 @@ function computeQuotas(
   catalog: LicenseCatalog,
   inForce: ReadonlyMap<string, InstalledLicense>,
   usage: Readonly<Record<string, number>>,
+  leasedOut: Readonly<Record<string, number>>,
 ): QuotaFigure[] {
   const authorized = new Map<string, number>();
   for (const l of inForce.values()) {
@@ -277,11 +286,12 @@ function computeQuotas(
   for (const metric of catalog.metricIds) {
     const a = authorized.get(metric) ?? 0;
     const used = usage[metric] ?? 0;
-    if (a === 0 && used === 0 && !(metric in usage)) continue;
+    const leased = leasedOut[metric] ?? 0;
+    if (a === 0 && used === 0 && leased === 0 && !(metric in usage)) continue;
     // Use counts against a quota only while its slot is licensed; a slot
     // without a license in force is simply not licensed.
     const slot = catalog.slotOfMetric(metric)!;
-    figures.push({ metric, authorized: a, used, exceeded: inForce.has(slot) && used > a });
+    figures.push({ metric, authorized: a, used, leased, exceeded: inForce.has(slot) && used + leased > a });
   }
   return figures;
 }

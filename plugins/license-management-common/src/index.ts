@@ -22,4 +22,5 @@ export * from './downgrade';
 export * from './check';
 export * from './constants';
 export * from './notices';
+export * from './pool';
 export * from './usbKey';

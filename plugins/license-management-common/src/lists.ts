@@ -58,7 +58,8 @@ export type CheckCode = (typeof CHECK_CODES)[number];
  * replica, or an admin acknowledging a clock fault; `rejected`: an upload
  * that installed nothing, with the reason; `usb-key`: the USB key changed
  * (inserted, removed, fault, abnormal, fault buffer started or ended), said
- * in the detail.
+ * in the detail; `site`: a client site registered or revoked on a license
+ * server (`lease`: a lease granted, changed, released or ended, PRODUCT.md §2.6).
  */
 export const RECORD_ACTIONS = [
   'upload',
@@ -71,6 +72,7 @@ export const RECORD_ACTIONS = [
   'clock',
   'rejected',
   'usb-key',
+  'site',
 ] as const;
 export type RecordAction = (typeof RECORD_ACTIONS)[number];
 
@@ -98,6 +100,7 @@ export const LIST_TITLES = {
     clock: 'Clock',
     rejected: 'Rejected',
     'usb-key': 'USB key',
+    site: 'Client site',
   } satisfies Record<RecordAction, string>,
   usbKeyStatus: {
     ready: 'Ready',

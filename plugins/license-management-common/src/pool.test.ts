@@ -1,4 +1,7 @@
 import fc from 'fast-check';
+import { compileCatalog } from './catalog';
+import { evaluateLicenses } from './evaluate';
+import { base, now } from './testUtils';
 import {
   availableToSite,
   decideLease,
@@ -219,5 +222,26 @@ describe('leasesNotCovered', () => {
   it('ends every lease when no Base is in force', () => {
     const leases = [lease('a', 1, {}), lease('b', 2, { hosts: 1 })];
     expect(leasesNotCovered(leases, { modules: new Set(), authorized: { hosts: 10 } }).map(l => l.site)).toEqual(['a', 'b']);
+  });
+});
+
+describe('evaluateLicenses on a license server', () => {
+  const catalog = compileCatalog();
+  const licenses = [base('b', { quota: { hosts: 10 } })];
+
+  it('shows the quota leased to client sites apart from the use, and counts both against what is authorized', () => {
+    const within = evaluateLicenses({ licenses, catalog, now, usage: { hosts: 4 }, leased: { hosts: 6 } });
+    expect(within.quotas).toEqual([{ metric: 'hosts', authorized: 10, used: 4, leased: 6, exceeded: false }]);
+    expect(within.exceptions).toEqual([]);
+    const over = evaluateLicenses({ licenses, catalog, now, usage: { hosts: 5 }, leased: { hosts: 6 } });
+    expect(over.quotas[0]).toMatchObject({ used: 5, leased: 6, exceeded: true });
+    expect(over.exceptions).toEqual([
+      expect.objectContaining({ code: 'QUOTA_EXCEEDED', metric: 'hosts', message: expect.stringMatching(/5 in use and 6 leased to client sites, 10 authorized/) }),
+    ]);
+  });
+
+  it('lists a metric that is only leased', () => {
+    const e = evaluateLicenses({ licenses: [base('b', { quota: { hosts: 10 } })], catalog, now, leased: { hosts: 3 } });
+    expect(e.quotas).toEqual([{ metric: 'hosts', authorized: 10, used: 0, leased: 3, exceeded: false }]);
   });
 });

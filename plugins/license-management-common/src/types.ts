@@ -90,6 +90,9 @@ export interface QuotaView {
   title: string;
   authorized: number;
   used: number;
+  /** On a license server: the quota leased to client sites now (0 elsewhere). */
+  leased: number;
+  /** used + leased above authorized (while the metric's slot is licensed): QUOTA_EXCEEDED. */
   exceeded: boolean;
   /** Who reported the use, largest share first. */
   reporters: UsageReport[];

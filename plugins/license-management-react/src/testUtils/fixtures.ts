@@ -58,7 +58,7 @@ export function aQuota(
   used: number,
   reporters: UsageReport[] = [{ reporter: 'provider:catalog', used, reportedAt: iso(Date.now() - 60_000) }],
 ): QuotaView {
-  return { metric, title, authorized, used, exceeded: used > authorized, reporters };
+  return { metric, title, authorized, used, leased: 0, exceeded: used > authorized, reporters };
 }
 
 export function aPlusLicense(overrides: Partial<LicenseView> = {}): LicenseView {
@@ -71,6 +71,23 @@ export function aPlusLicense(overrides: Partial<LicenseView> = {}): LicenseView 
     deletable: true,
     ...overrides,
   });
+}
+
+/** `/status.usbKey`: by default USB key licensing is off. */
+export function aUsbKey(overrides: Partial<LicenseStatus['usbKey']> = {}): LicenseStatus['usbKey'] {
+  return {
+    status: 'missing',
+    keyId: null,
+    enabled: false,
+    nodes: [],
+    message: 'USB key licensing is not enabled on this portal.',
+    presentKeys: [],
+    faultSince: null,
+    bufferEndsAt: null,
+    scannedAt: null,
+    pollIntervalSeconds: 2,
+    ...overrides,
+  };
 }
 
 /** A community portal: no Base license. */
@@ -86,7 +103,7 @@ export function communityStatus(overrides: Partial<LicenseStatus> = {}): License
     plus: [],
     quotas: [],
     exceptions: [],
-    usbKey: { status: 'missing', keyId: null, enabled: false },
+    usbKey: aUsbKey(),
     server: { status: 'not-configured', url: null },
     evaluatedAt: iso(Date.now()),
     catalog: defaultLicenseCatalog,
