@@ -53,6 +53,21 @@ export interface Config {
       catalog?: Array<{ metric: string; filter: string | string[] }>;
     };
     /**
+     * License sharing (PRODUCT.md §2.6): this portal is a license server that
+     * leases its pool (what its licenses in force authorize) to client sites
+     * registered by an admin. Off by default.
+     */
+    sharing?: {
+      /** Serve leases (`/sharing/*`). Default false: those routes are 404. */
+      enabled?: boolean;
+      /**
+       * A lease ends this long after its last renewal unless renewed again;
+       * its quota then returns to the pool. Any duration of 1 second or more.
+       * Default { seconds: 60 }.
+       */
+      leaseTtl?: { milliseconds?: number; seconds?: number; minutes?: number; hours?: number; days?: number } | string;
+    };
+    /**
      * Replaces the default catalog of editions, modules, features and metrics.
      */
     catalog?: {

@@ -17,6 +17,8 @@ import { readSettings } from './config';
 import { KnexLicenseStore } from './database/KnexLicenseStore';
 import { createRouter } from './router/createRouter';
 import { startLicenseNotifications } from './notify/startLicenseNotifications';
+import { createSharingRouter, LEASE_PATH } from './sharing/createSharingRouter';
+import { startLicenseSharing } from './sharing/startLicenseSharing';
 import { DefaultLicenseEngine } from './service/DefaultLicenseEngine';
 import { startUsageMetering } from './usage/startUsageMetering';
 
@@ -81,11 +83,15 @@ export const licenseManagementPlugin = createBackendPlugin({
         }
         await startUsageMetering({ ...deps, settings, providers, engine });
         await startLicenseNotifications({ ...deps, engine });
+        const leaseServer = await startLicenseSharing({ ...deps, engine, syncIntervalMs: settings.syncIntervalMs });
         deps.engines.register(engine);
         deps.httpRouter.use(
           await createRouter({ ...deps, engine, readPermissionCacheMs: settings.readPermissionCacheMs }),
         );
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // A license server's lease routes take a client site's credential, not a Backstage one.
+        deps.httpRouter.use(createSharingRouter({ ...deps, leaseServer }));
+        deps.httpRouter.addAuthPolicy({ path: LEASE_PATH, allow: 'unauthenticated' });
       },
     });
   },

@@ -197,6 +197,7 @@ describe('license-management routes: access', () => {
         title: 'Hosts',
         authorized: 0,
         used: 4,
+        leased: 0,
         exceeded: false,
         reporters: [{ reporter: ADMIN, used: 4, reportedAt: new Date(h.clock.now).toISOString() }],
       },

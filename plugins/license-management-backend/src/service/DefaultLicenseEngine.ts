@@ -145,6 +145,19 @@ export class DefaultLicenseEngine implements LicenseEngine {
     return usageViews(this.snapshot);
   }
 
+  /**
+   * This portal as a license server (sharing/LeaseServer): whether it serves
+   * leases, and the quota leased now, which counts with the use against what
+   * is authorized. The evaluation is recomputed only when they changed.
+   */
+  setSharing(sharing: { serving: boolean; leased: Record<string, number> }): void {
+    const s = this.snapshot;
+    if (s.serving === sharing.serving && JSON.stringify(s.leased) === JSON.stringify(sharing.leased)) return;
+    s.serving = sharing.serving;
+    s.leased = { ...sharing.leased };
+    s.invalidate();
+  }
+
   upload(bytes: Uint8Array, actor: Actor, options: ChangeOptions = {}): Promise<UploadResult> {
     return uploadLicenses(this.writes, bytes, actor, options);
   }

@@ -38,6 +38,10 @@ export class LicenseSnapshot {
   usage: Record<string, number> = {};
   /** Each reporter's last report. */
   usageReports: UsageReportRow[] = [];
+  /** On a license server: the quota leased to client sites now, per metric (sharing/LeaseServer). */
+  leased: Record<string, number> = {};
+  /** License sharing is on: this portal is a license server (`/status.server.status` is `serving`). */
+  serving = false;
   revision = -1;
   /** The clock high-water mark as last read or raised. */
   highWater = 0;
@@ -135,6 +139,7 @@ export class LicenseSnapshot {
       catalog: this.options.catalog,
       now,
       usage: this.usage,
+      leased: this.leased,
       expiryWarningDays: this.options.expiryWarningDays,
       highWaterMark: this.highWater,
       rollbackToleranceMs: this.options.rollbackToleranceMs,

@@ -26,5 +26,7 @@ export function checkLicense(s: LicenseSnapshot, request: CheckRequest): CheckRe
     s.decisions.set(request.feature, decision);
   }
   if (request.metric === undefined) return decision;
-  return decideQuota(catalog, evaluation, decision, request.metric, request.amount ?? 1, s.usage[request.metric] ?? 0);
+  // On a license server the quota leased to client sites counts as used.
+  const used = (s.usage[request.metric] ?? 0) + (s.leased[request.metric] ?? 0);
+  return decideQuota(catalog, evaluation, decision, request.metric, request.amount ?? 1, used);
 }

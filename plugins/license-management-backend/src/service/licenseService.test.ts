@@ -95,6 +95,7 @@ describe('licenseServiceRef in the backend that runs the plugin', () => {
         title: 'Hosts',
         authorized: 10,
         used: 7,
+        leased: 0,
         exceeded: false,
         reporters: [
           { reporter: 'plugin:inventory', used: 4, reportedAt },

@@ -137,7 +137,7 @@ export function statusView(
     quotas: quotaViews(evaluation, catalog, reportsByMetric(s.usageReports)),
     exceptions: [...evaluation.exceptions],
     usbKey: USB_KEY_DISABLED_VIEW,
-    server: { status: 'not-configured', url: null },
+    server: { status: s.serving ? 'serving' : 'not-configured', url: null },
     evaluatedAt: new Date(clock()).toISOString(),
     catalog: info.catalog,
   };

@@ -92,6 +92,7 @@ describe('the built-in catalog usage provider in the plugin', () => {
           title: 'Hosts',
           authorized: 2,
           used: 3,
+          leased: 0,
           exceeded: true,
           reporters: [{ reporter: 'provider:catalog', used: 3, reportedAt: new Date(h.clock.now).toISOString() }],
         },

@@ -1,0 +1,120 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { termsKey } from '@backstage-licensing/plugin-license-management-common';
+import { KnexLicenseStore } from '../database/KnexLicenseStore';
+import { KnexSharingStore } from './KnexSharingStore';
+import type { StoredLease } from './SharingStore';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+const T = 1_800_000_000_000;
+const site = (id: string, name = id) => ({ id, name, credentialHash: 'ab'.repeat(32), createdAt: T, createdBy: 'user:default/admin' });
+const lease = (quota: Record<string, number>, expiresAt = T + 60_000, modules: string[] = []): StoredLease => ({
+  modules,
+  quota,
+  grantedAt: T,
+  renewedAt: T,
+  expiresAt,
+});
+const record = (detail: string) => ({ time: T, action: 'site' as const, actor: 'user:default/admin', detail });
+
+describe.each(databases.eachSupportedId())('KnexSharingStore on %p', databaseId => {
+  async function stores() {
+    const knex = await databases.init(databaseId);
+    const licenses = await KnexLicenseStore.fromKnex(knex);
+    return { knex, store: await KnexSharingStore.fromKnex(knex), licenses };
+  }
+
+  it('registers sites with their record, lists those not revoked, and knows each credential hash', async () => {
+    const { store, licenses } = await stores();
+    await store.addSite(site('s1', 'Lab'), record('registered s1'));
+    await store.addSite(site('s2', 'Branch'), record('registered s2'));
+    expect((await store.listSites()).map(s => [s.id, s.name, s.lease])).toEqual([
+      ['s1', 'Lab', undefined],
+      ['s2', 'Branch', undefined],
+    ]);
+    expect(await store.credentialOf('s1')).toEqual({ credentialHash: 'ab'.repeat(32), revoked: false });
+    expect(await store.credentialOf('nope')).toBeUndefined();
+    expect((await licenses.listRecords({ limit: 10 })).items.map(r => [r.action, r.detail])).toEqual([
+      ['site', 'registered s2'],
+      ['site', 'registered s1'],
+    ]);
+  });
+
+  it('writes what a lease transaction decides: set, end, revoke, seen and records, at once', async () => {
+    const { store, licenses } = await stores();
+    await store.addSite(site('s1'), record('r1'));
+    await store.addSite(site('s2'), record('r2'));
+    const seenStates: Array<{ site?: string; holders: string[] }> = [];
+    await store.changeLeases('s1', state => {
+      seenStates.push({ site: state.site?.id, holders: state.holders.map(h => h.id) });
+      return { change: { set: { siteId: 's1', lease: lease({ hosts: 5 }) }, seen: { siteId: 's1', at: T } }, result: 1 };
+    });
+    await store.changeLeases('s2', state => {
+      seenStates.push({ site: state.site?.id, holders: state.holders.map(h => h.id) });
+      return { change: { set: { siteId: 's2', lease: lease({ hosts: 3 }, T + 1000) } }, result: 1 };
+    });
+    expect(seenStates).toEqual([
+      { site: 's1', holders: [] },
+      { site: 's2', holders: ['s1'] },
+    ]);
+    expect((await store.liveLeases(T)).map(l => [l.siteId, l.lease.quota])).toEqual([
+      ['s1', { hosts: 5 }],
+      ['s2', { hosts: 3 }],
+    ]);
+    // Past s2's expiry, only s1 is live.
+    expect((await store.liveLeases(T + 1000)).map(l => l.siteId)).toEqual(['s1']);
+    await store.changeLeases(undefined, () => ({
+      change: { end: ['s2'], revoke: { siteId: 's1', at: T + 5, actor: 'user:default/admin' }, records: [record('both gone')] },
+      result: undefined,
+    }));
+    expect(await store.liveLeases(T)).toEqual([]);
+    expect((await store.listSites()).map(s => [s.id, s.lease])).toEqual([['s2', undefined]]);
+    expect(await store.credentialOf('s1')).toMatchObject({ revoked: true });
+    expect((await licenses.listRecords({ limit: 1 })).items[0].detail).toBe('both gone');
+  });
+
+  it('writes nothing when the decision throws', async () => {
+    const { store, licenses } = await stores();
+    await store.addSite(site('s1'), record('r1'));
+    await expect(
+      store.changeLeases('s1', () => {
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    expect((await store.listSites())[0].lease).toBeUndefined();
+    expect((await licenses.listRecords({ limit: 10 })).items).toHaveLength(1);
+  });
+
+  it('renews a lease with unchanged terms without the lock, only while it is live, not revoked and the terms match', async () => {
+    const { store } = await stores();
+    await store.addSite(site('s1'), record('r1'));
+    const held = lease({ hosts: 5 }, T + 60_000, ['vmware']);
+    await store.changeLeases('s1', () => ({ change: { set: { siteId: 's1', lease: held } }, result: 0 }));
+    const key = termsKey(held);
+    const renewed = await store.renewUnchanged('s1', key, T + 30_000, T + 90_000);
+    expect(renewed).toEqual({ ...held, renewedAt: T + 30_000, expiresAt: T + 90_000 });
+    expect((await store.listSites())[0]).toMatchObject({ lastSeenAt: T + 30_000, lease: { expiresAt: T + 90_000 } });
+    // Other terms, a lease past its expiry, a revoked site: not renewed here.
+    expect(await store.renewUnchanged('s1', termsKey({ modules: [], quota: { hosts: 6 } }), T + 31_000, T + 91_000)).toBeUndefined();
+    expect(await store.renewUnchanged('s1', key, T + 90_000, T + 150_000)).toBeUndefined();
+    await store.changeLeases('s1', () => ({ change: { revoke: { siteId: 's1', at: T, actor: 'a' } }, result: 0 }));
+    expect(await store.renewUnchanged('s1', key, T + 31_000, T + 91_000)).toBeUndefined();
+  });
+
+  it('runs lease transactions one after the other: 20 concurrent read-modify-writes lose no update', async () => {
+    const { store } = await stores();
+    await store.addSite(site('s1'), record('r1'));
+    await store.changeLeases('s1', () => ({ change: { set: { siteId: 's1', lease: lease({ hosts: 0 }) } }, result: 0 }));
+    // Each transaction reads the counter kept in the lease and writes it plus one.
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        store.changeLeases('s1', ({ site: s }) => ({
+          change: { set: { siteId: 's1', lease: lease({ hosts: (s!.lease!.quota.hosts ?? 0) + 1 }) } },
+          result: 0,
+        })),
+      ),
+    );
+    expect((await store.listSites())[0].lease!.quota).toEqual({ hosts: 20 });
+  });
+});

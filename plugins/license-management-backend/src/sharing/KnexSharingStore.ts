@@ -1,0 +1,164 @@
+import { type DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import type { Knex } from 'knex';
+import { termsKey } from '@backstage-licensing/plugin-license-management-common';
+import { insertRecords } from '../database/KnexLicenseStore';
+import type { LeaseChange, LeaseState, NewSite, SharingStore, StoredLease, StoredSite } from './SharingStore';
+
+const SITES = 'license_sharing_sites';
+const LOCK = 'license_sharing_lock';
+type Row = Record<string, any>;
+const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
+
+const NO_LEASE = {
+  lease_terms: null,
+  lease_modules: null,
+  lease_quota: null,
+  lease_granted_at: null,
+  lease_renewed_at: null,
+  lease_expires_at: null,
+};
+
+/**
+ * The knex implementation of SharingStore, for PostgreSQL and SQLite. The
+ * allocation lock is the one row of `license_sharing_lock`: `SELECT ... FOR
+ * UPDATE` on PostgreSQL holds it until the transaction ends, so allocations
+ * from every replica run one after the other; on SQLite an UPDATE of that row
+ * takes the database's write lock at once (and knex serializes transactions on
+ * its single connection anyway).
+ */
+export class KnexSharingStore implements SharingStore {
+  /** The tables come with the plugin's migrations, which KnexLicenseStore.create runs first. */
+  static async create(database: DatabaseService): Promise<KnexSharingStore> {
+    return new KnexSharingStore(await database.getClient());
+  }
+
+  /** For tests: a store over a knex client, migrated. */
+  static async fromKnex(knex: Knex): Promise<KnexSharingStore> {
+    await knex.migrate.latest({
+      directory: resolvePackagePath('@backstage-licensing/plugin-license-management-backend', 'migrations'),
+    });
+    return new KnexSharingStore(knex);
+  }
+
+  private readonly postgres: boolean;
+
+  private constructor(private readonly db: Knex) {
+    this.postgres = /^(pg|postgres|postgresql)$/.test(String(db.client.config.client));
+  }
+
+  async addSite(site: NewSite, record: Parameters<SharingStore['addSite']>[1]): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx(SITES).insert({
+        id: site.id,
+        name: site.name,
+        credential_hash: site.credentialHash,
+        created_at: site.createdAt,
+        created_by: site.createdBy,
+      });
+      await insertRecords(tx, [record]);
+    });
+  }
+
+  async credentialOf(id: string) {
+    const row = await this.db(SITES).where({ id }).first('credential_hash', 'revoked_at');
+    return row ? { credentialHash: String(row.credential_hash), revoked: row.revoked_at !== null } : undefined;
+  }
+
+  async listSites(): Promise<StoredSite[]> {
+    const rows = await this.db(SITES).whereNull('revoked_at').orderBy([{ column: 'created_at' }, { column: 'id' }]);
+    return rows.map(toSite);
+  }
+
+  async renewUnchanged(siteId: string, terms: string, now: number, expiresAt: number): Promise<StoredLease | undefined> {
+    const where = (q: Knex.QueryBuilder) =>
+      q.where({ id: siteId, lease_terms: terms }).whereNull('revoked_at').where('lease_expires_at', '>', now);
+    const set = { lease_renewed_at: now, lease_expires_at: expiresAt, last_seen_at: now };
+    if (this.postgres) {
+      const rows = await where(this.db(SITES)).update(set, ['lease_modules', 'lease_quota', 'lease_granted_at', 'lease_renewed_at', 'lease_expires_at']);
+      return rows.length === 1 ? toLease(rows[0]) : undefined;
+    }
+    const count = await where(this.db(SITES)).update(set);
+    if (count !== 1) return undefined;
+    const row = await this.db(SITES).where({ id: siteId }).first();
+    return row ? toLease(row) : undefined;
+  }
+
+  async changeLeases<T>(
+    siteId: string | undefined,
+    decide: (state: LeaseState) => { change: LeaseChange; result: T },
+  ): Promise<T> {
+    return this.db.transaction(async tx => {
+      if (this.postgres) {
+        await tx(LOCK).where({ id: 1 }).forUpdate().first('id');
+      } else {
+        await tx(LOCK).where({ id: 1 }).increment('version', 1);
+      }
+      // Read after the lock: every allocation committed before it is seen.
+      const holders = (await tx(SITES).whereNull('revoked_at').whereNotNull('lease_terms').orderBy('id')).map(toSite);
+      const siteRow = siteId ? await tx(SITES).where({ id: siteId }).first() : undefined;
+      const { change, result } = decide({ site: siteRow ? toSite(siteRow) : undefined, holders });
+      await write(tx, change);
+      return result;
+    });
+  }
+
+  async liveLeases(now: number) {
+    const rows = await this.db(SITES)
+      .whereNull('revoked_at')
+      .whereNotNull('lease_terms')
+      .where('lease_expires_at', '>', now)
+      .select('id', 'lease_modules', 'lease_quota', 'lease_granted_at', 'lease_renewed_at', 'lease_expires_at');
+    return rows.map(r => ({ siteId: String(r.id), lease: toLease(r) }));
+  }
+}
+
+async function write(tx: Knex.Transaction, change: LeaseChange) {
+  const ended = change.end ?? [];
+  for (let i = 0; i < ended.length; i += 50) {
+    await tx(SITES).whereIn('id', ended.slice(i, i + 50)).update(NO_LEASE);
+  }
+  if (change.revoke) {
+    await tx(SITES)
+      .where({ id: change.revoke.siteId })
+      .update({ ...NO_LEASE, revoked_at: change.revoke.at, revoked_by: change.revoke.actor });
+  }
+  if (change.set) {
+    const { lease } = change.set;
+    await tx(SITES)
+      .where({ id: change.set.siteId })
+      .update({
+        lease_terms: termsKey(lease),
+        lease_modules: JSON.stringify(lease.modules),
+        lease_quota: JSON.stringify(lease.quota),
+        lease_granted_at: lease.grantedAt,
+        lease_renewed_at: lease.renewedAt,
+        lease_expires_at: lease.expiresAt,
+      });
+  }
+  if (change.seen) {
+    await tx(SITES).where({ id: change.seen.siteId }).update({ last_seen_at: change.seen.at });
+  }
+  if (change.records?.length) await insertRecords(tx, change.records);
+}
+
+function toLease(row: Row): StoredLease {
+  return {
+    modules: JSON.parse(row.lease_modules),
+    quota: JSON.parse(row.lease_quota),
+    grantedAt: Number(row.lease_granted_at),
+    renewedAt: Number(row.lease_renewed_at),
+    expiresAt: Number(row.lease_expires_at),
+  };
+}
+
+function toSite(row: Row): StoredSite {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    createdAt: Number(row.created_at),
+    createdBy: String(row.created_by),
+    ...(row.last_seen_at !== null ? { lastSeenAt: num(row.last_seen_at) } : {}),
+    ...(row.revoked_at !== null ? { revokedAt: num(row.revoked_at) } : {}),
+    ...(row.lease_terms !== null ? { lease: toLease(row) } : {}),
+  };
+}

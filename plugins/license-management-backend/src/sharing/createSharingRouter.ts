@@ -1,0 +1,117 @@
+import type { AuditorService, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { isUsageFigure, sharingManagePermission } from '@backstage-licensing/plugin-license-management-common';
+import type express from 'express';
+import type { Request } from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { actorOf, createGuard } from '../router/auth';
+import { licenseErrorHandler } from '../router/licenseErrorHandler';
+import { readJson } from '../router/readJson';
+import type { LeaseServer } from './LeaseServer';
+
+/** The paths a client site calls with its own credential instead of a Backstage one. */
+export const LEASE_PATH = '/sharing/lease';
+
+export interface SharingRouterOptions {
+  leaseServer: LeaseServer;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor?: AuditorService;
+}
+
+const siteSchema = z.object({ name: z.string().min(1).max(100) }).strict();
+const leaseSchema = z
+  .object({
+    modules: z.array(z.string().min(1).max(64)).max(100).optional(),
+    quota: z.record(z.string().min(1).max(64), z.number().refine(isUsageFigure, 'must be an integer of 0 or more')).optional(),
+  })
+  .strict();
+
+function parse<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue.path.length ? `'${issue.path.join('.')}'` : what;
+    throw new InputError(`Invalid ${what}: ${where} ${issue.message.toLowerCase()}.`);
+  }
+  return result.data;
+}
+
+/**
+ * The routes of a license server (PRODUCT.md §2.6). Sites and the pool need
+ * `license-management.sharing.manage`; the lease routes take a client site's
+ * credential (the plugin lets them through Backstage's auth with
+ * `addAuthPolicy({ path: LEASE_PATH, allow: 'unauthenticated' })`). On a
+ * portal without sharing enabled every route here is a 404.
+ */
+export function createSharingRouter(options: SharingRouterOptions): express.Router {
+  const { leaseServer } = options;
+  const guard = createGuard(options.httpAuth, options.permissions);
+  const router = Router();
+
+  const enabled = () => {
+    if (!leaseServer.enabled) {
+      throw new NotFoundError('License sharing is not enabled on this portal: set licenseManagement.sharing.enabled to true to make it a license server.');
+    }
+  };
+
+  async function audited<T>(req: Request, eventId: string, change: () => Promise<T>, meta: Record<string, string> = {}) {
+    if (!options.auditor) return change();
+    const event = await options.auditor.createEvent({ eventId, request: req, severityLevel: 'medium' });
+    try {
+      const result = await change();
+      await event.success({ meta });
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error, meta });
+      throw error;
+    }
+  }
+
+  router.get('/sharing/sites', async (req, res) => {
+    await guard.require(req, sharingManagePermission);
+    enabled();
+    res.json(await leaseServer.listSites());
+  });
+
+  router.post('/sharing/sites', async (req, res) => {
+    const credentials = await guard.require(req, sharingManagePermission);
+    enabled();
+    const { name } = parse(siteSchema, await readJson(req), 'client site');
+    const site = await audited(req, 'sharing-site-register', () => leaseServer.registerSite(name, actorOf(credentials)), { name });
+    res.status(201).json(site);
+  });
+
+  router.delete('/sharing/sites/:id', async (req, res) => {
+    const credentials = await guard.require(req, sharingManagePermission);
+    enabled();
+    await audited(req, 'sharing-site-revoke', () => leaseServer.revokeSite(req.params.id, actorOf(credentials)), {
+      siteId: req.params.id,
+    });
+    res.status(204).end();
+  });
+
+  router.get('/sharing/pool', async (req, res) => {
+    await guard.require(req, sharingManagePermission);
+    enabled();
+    res.json({ items: await leaseServer.pool() });
+  });
+
+  router.put(LEASE_PATH, async (req, res) => {
+    enabled();
+    // The credential first: an unknown caller learns nothing from the body's validation.
+    const siteId = await leaseServer.authenticate(req.headers.authorization);
+    const terms = parse(leaseSchema, await readJson(req), 'lease request');
+    res.json(await leaseServer.lease(siteId, terms));
+  });
+
+  router.delete(LEASE_PATH, async (req, res) => {
+    enabled();
+    await leaseServer.release(await leaseServer.authenticate(req.headers.authorization));
+    res.status(204).end();
+  });
+
+  router.use(licenseErrorHandler());
+  return router;
+}
