@@ -14,6 +14,7 @@ import {
 import * as admin from './admin';
 import { DowngradeRefusedError, UsageError } from './errors';
 import { stdout, type Output } from './output';
+import * as sharing from './sharing';
 import * as vendor from './vendor';
 
 export { parseDay, parseItemSpec } from './vendor';
@@ -87,6 +88,15 @@ function buildProgram(out: Output, errors: { write(s: string): void }) {
     .addOption(new Option('--state <state>', 'license state').choices(LICENSE_STATES))
     .addOption(new Option('--action <action>', 'what happened').choices(RECORD_ACTIONS))
     .action((o: Conn & admin.RecordOptions) => admin.records(o, o, out));
+
+  const share = program.command('sharing').description('on a license server: client sites and their leases');
+  conn(share.command('add-site').description('register a client site; prints its credential, once').argument('<name>', 'site name'))
+    .action((name: string, o: Conn) => sharing.addSite(o, name, out));
+  conn(share.command('sites').description('list the client sites, their leases and last contact'))
+    .option('--json', 'print the raw JSON')
+    .action((o: Conn & { json?: boolean }) => sharing.sites(o, !!o.json, out));
+  conn(share.command('revoke').description('revoke a client site: its lease ends at once').argument('<id>', 'site id'))
+    .action((id: string, o: Conn) => sharing.revoke(o, id, out));
 
   const v = program.command('vendor').description('offline: keys and license issuing');
   v.command('keygen')
