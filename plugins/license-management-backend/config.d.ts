@@ -53,6 +53,35 @@ export interface Config {
       catalog?: Array<{ metric: string; filter: string | string[] }>;
     };
     /**
+     * USB key licensing (PRODUCT.md §2.7): every backend replica (management
+     * node) watches its own USB bus for the keys listed in `devices` and
+     * stores what it sees in the shared database; licenses bound to a USB key
+     * count while the key is plugged into any one node. Off by default.
+     */
+    usbKey?: {
+      /** Watch the USB bus. Default false. */
+      enabled?: boolean;
+      /**
+       * The USB devices that are license keys, by vendor and product id
+       * (integers from 0 to 0xffff; `lsusb` shows them in hexadecimal as
+       * vendor:product, e.g. `{ vendorId: 0x0781, productId: 0x5567 }`). A
+       * matching device's serial-number string is its Key ID.
+       */
+      devices?: Array<{ vendorId: number; productId: number }>;
+      /** How often each node scans its bus, besides hot-plug events. Default { seconds: 2 }. */
+      pollInterval?: { milliseconds?: number; seconds?: number; minutes?: number };
+      /** How long USB-key licenses stay in force after a key fault began. Default { hours: 72 }. */
+      faultBuffer?: { seconds?: number; minutes?: number; hours?: number; days?: number };
+      /** A node not seen for this long no longer counts. Default { seconds: 30 }; at least twice pollInterval. */
+      nodeTimeout?: { seconds?: number; minutes?: number };
+      /**
+       * This node's id in `/status.usbKey.nodes`. Default: the host name.
+       * Replicas that read the same USB bus (on one host) must share it;
+       * replicas on different hosts must not.
+       */
+      nodeId?: string;
+    };
+    /**
      * License sharing (PRODUCT.md §2.6): this portal is a license server that
      * leases its pool (what its licenses in force authorize) to client sites
      * registered by an admin. Off by default.

@@ -14,6 +14,9 @@ import {
   type VendorKeyConfig,
   type VendorKeyring,
 } from '@backstage-licensing/plugin-license-management-node';
+import { readUsbKeySettings, type UsbKeySettings } from './usbKey/usbKeyConfig';
+
+export type { UsbKeySettings };
 
 export interface LicenseManagementSettings {
   catalog: LicenseCatalog;
@@ -26,6 +29,8 @@ export interface LicenseManagementSettings {
   /** How long a user's license.read decision is reused; 0 asks the policy every time. */
   readPermissionCacheMs: number;
   usage: UsageSettings;
+  /** `licenseManagement.usbKey` (off by default). */
+  usbKey: UsbKeySettings;
 }
 
 /** A quota metric counted from the catalog: entities matching `filter`. */
@@ -86,6 +91,7 @@ export function readSettings(config: Config, overrides: SettingsOverrides = {}):
     portalUrl: config.getOptionalString('app.baseUrl'),
     readPermissionCacheMs: readNumber(lm, NUMERIC_SETTINGS.readPermissionCacheSeconds) * 1000,
     usage: readUsage(lm, catalog),
+    usbKey: readUsbKeySettings(lm),
   };
 }
 

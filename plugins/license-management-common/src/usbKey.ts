@@ -188,16 +188,18 @@ export function judgeUsbKey(input: UsbKeyJudgementInput): UsbKeyJudgement {
   let faultSince = previous.faultSince;
   let countingUntil: number | undefined;
 
-  if (present.length + faults.length > 1 || doubled.length > 0) {
+  // Two devices with one serial on one node are two keys.
+  const twiceOnANode = nodes.some(r => new Set(r.keys.map(k => k.serial)).size < r.keys.length);
+  const many = present.length + faults.length > 1 || twiceOnANode;
+  if (many || doubled.length > 0) {
     status = 'abnormal';
     const seen = [
-      ...present.map(serial => `${serial} on ${where(serial)}`),
+      ...nodes.flatMap(r => r.keys.map(k => `${k.serial} on node ${r.node}`)),
       ...faults.map(f => `an unreadable device on node ${f.node}`),
     ];
     situation = `abnormal:${seen.join(';')}`;
     keyId = readyKey !== null && present.includes(readyKey) ? readyKey : null;
-    const what =
-      present.length + faults.length > 1
+    const what = many
         ? `More than one USB key is plugged in (${list(seen)}). Remove every key but one`
         : `USB key ${doubled[0]} is seen on ${where(doubled[0])} at once (a copy of the key, or two node ids reading one bus). Leave the key in one node only, and give each node its own licenseManagement.usbKey.nodeId`;
     message = `${what}; licensing ${

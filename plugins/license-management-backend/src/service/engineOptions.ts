@@ -1,6 +1,7 @@
 import type { LicenseCatalog } from '@backstage-licensing/plugin-license-management-common';
 import type { VendorKeyring } from '@backstage-licensing/plugin-license-management-node';
 import type { LicenseStore } from '../database/LicenseStore';
+import type { UsbKeyState } from '../usbKey/UsbKeyWatcher';
 
 /** What a DefaultLicenseEngine is made of: its store, catalog, vendor keys, clocks and settings. */
 export interface DefaultLicenseEngineOptions {
@@ -23,4 +24,6 @@ export interface DefaultLicenseEngineOptions {
   /** How often to look for changes made by other replicas. */
   syncIntervalMs?: number;
   portalUrl?: string;
+  /** The USB key watcher of this node, when `licenseManagement.usbKey.enabled`. */
+  usbKeyState?: UsbKeyState;
 }

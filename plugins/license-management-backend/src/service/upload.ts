@@ -16,7 +16,6 @@ export interface UploadContext {
   catalog: LicenseCatalog;
   vendorKeys: VendorKeyring;
   installationKeyId: string;
-  usbKeyIds?: readonly string[];
   /** The trusted instant (the clock, or the high-water mark when the clock is behind it). */
   now: number;
   /**
@@ -57,7 +56,9 @@ export async function planUpload(bytes: Uint8Array, ctx: UploadContext): Promise
           vendorKeys: ctx.vendorKeys,
           catalog: ctx.catalog,
           installationKeyId: ctx.installationKeyId,
-          usbKeyIds: ctx.usbKeyIds,
+          // Whether a usb-key license's key is plugged in is a USB key rule
+          // (usbKeyNotPresent, judged in uploadLicenses), not the token's.
+          usbKeyIds: usbKeySubOf(token),
           now: ctx.now,
         }),
       );
@@ -105,6 +106,16 @@ export async function planUpload(bytes: Uint8Array, ctx: UploadContext): Promise
   }
 
   return { install, unchanged, restore };
+}
+
+/** The `sub` of a usb-key token, unverified: only to leave the key's presence to the USB key rules. */
+function usbKeySubOf(token: string): string[] {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    return payload?.license?.method === 'usb-key' && typeof payload.sub === 'string' ? [payload.sub] : [];
+  } catch {
+    return [];
+  }
 }
 
 function idOf(token: string): string {

@@ -4,6 +4,7 @@ import {
   LicenseError,
   plusWithoutBase,
   rejectionRecord,
+  usbKeyNotPresent,
   type UploadResult,
 } from '@backstage-licensing/plugin-license-management-common';
 import { licenseErrorKindOf } from '@backstage-licensing/plugin-license-management-node';
@@ -52,6 +53,9 @@ async function install(ctx: WriteContext, bytes: Uint8Array, actor: Actor, optio
     tampered: new Set(s.tampered.map(t => t.id)),
     lookup: ids => store.getLicenses(ids),
   });
+  // A usb-key license needs its key plugged into a management node now (PRODUCT.md §2.7).
+  const noKey = usbKeyNotPresent(ctx.usbKeyState?.presence(), plan.install.map(v => v.license));
+  if (noKey) throw noKey;
   let superseded: string[] = [];
   if (plan.install.length > 0) {
     const installed = plan.install.map(v => ({ ...v.license, token: v.token, uploadedAt: now, uploadedBy: actor }));

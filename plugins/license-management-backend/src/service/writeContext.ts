@@ -3,6 +3,7 @@ import type { VendorKeyring } from '@backstage-licensing/plugin-license-manageme
 import type { LicenseStore } from '../database/LicenseStore';
 import type { LicenseSnapshot } from './LicenseSnapshot';
 import type { SnapshotSync } from './SnapshotSync';
+import type { UsbKeyState } from '../usbKey/UsbKeyWatcher';
 
 /** Who did something, for the records. */
 export type Actor = string;
@@ -22,4 +23,6 @@ export interface WriteContext {
   clock: () => number;
   snapshot: LicenseSnapshot;
   sync: SnapshotSync;
+  /** The USB key, when enabled: what usb-key uploads may be bound to. */
+  usbKeyState?: UsbKeyState;
 }
