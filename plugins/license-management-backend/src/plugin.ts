@@ -21,6 +21,8 @@ import { createSharingRouter, LEASE_PATH } from './sharing/createSharingRouter';
 import { startLicenseSharing } from './sharing/startLicenseSharing';
 import { DefaultLicenseEngine } from './service/DefaultLicenseEngine';
 import { startUsageMetering } from './usage/startUsageMetering';
+import { startUsbKeyWatcher } from './usbKey/startUsbKeyWatcher';
+import { usbDeviceSourceFactoryServiceRef } from './usbKey/usbDeviceSourceRef';
 
 /**
  * The License Management backend plugin: `backend.add(import(
@@ -63,6 +65,7 @@ export const licenseManagementPlugin = createBackendPlugin({
         engines: licenseEngineRegistryServiceRef,
         notifications: notificationService,
         signals: signalsServiceRef,
+        usbDevices: usbDeviceSourceFactoryServiceRef,
       },
       async init(deps) {
         const { config, logger, lifecycle } = deps;
@@ -75,7 +78,8 @@ export const licenseManagementPlugin = createBackendPlugin({
         if (clock) logger.warn('The License Management clock is set by a module: for tests and simulations only.');
         deps.permissionsRegistry.addPermissions(licenseManagementPermissions);
         const store = await KnexLicenseStore.create(deps.database, logger);
-        const engine = await DefaultLicenseEngine.create({ ...settings, store, logger, clock });
+        const usbKeyState = await startUsbKeyWatcher({ ...deps, settings: settings.usbKey, clock });
+        const engine = await DefaultLicenseEngine.create({ ...settings, store, logger, clock, usbKeyState });
         engine.start();
         lifecycle.addShutdownHook(() => engine.stop());
         if (settings.vendorKeys.size === 0) {

@@ -11,6 +11,7 @@ import {
   type ReinstateResult,
   type UploadResult,
   type UsageView,
+  USB_KEY_DISABLED_VIEW,
 } from '@backstage-licensing/plugin-license-management-common';
 import {
   createRequestKey,
@@ -84,9 +85,10 @@ export class DefaultLicenseEngine implements LicenseEngine {
       expiryWarningDays: options.expiryWarningDays,
       rollbackToleranceMs: options.rollbackToleranceMs,
       logger,
+      usbKeyState: options.usbKeyState,
     });
     this.syncer = new SnapshotSync(this.snapshot, { syncIntervalMs: options.syncIntervalMs, logger });
-    this.writes = { store, catalog, vendorKeys, installationKeyId: identity.keyId, clock: this.clock, snapshot: this.snapshot, sync: this.syncer };
+    this.writes = { store, catalog, vendorKeys, installationKeyId: identity.keyId, clock: this.clock, snapshot: this.snapshot, sync: this.syncer, usbKeyState: options.usbKeyState };
     this.catalogDefinition = catalogDefinitionOf(catalog);
   }
 
@@ -137,6 +139,7 @@ export class DefaultLicenseEngine implements LicenseEngine {
       productVersion: this.options.productVersion,
       keyId: this.keyId,
       catalog: this.catalogDefinition,
+      usbKey: this.options.usbKeyState?.view() ?? USB_KEY_DISABLED_VIEW,
     });
   }
 
@@ -181,8 +184,9 @@ export class DefaultLicenseEngine implements LicenseEngine {
     return { previousHighWaterMark: iso(previous), highWaterMark: iso(now), status: this.status() };
   }
 
-  /** Re-reads licenses and recomputes status; recorded. */
-  reload(actor: Actor): Promise<LicenseStatus> {
+  /** Rescans the USB key (when enabled; within about 1.5 s), re-reads licenses and recomputes status; recorded. */
+  async reload(actor: Actor): Promise<LicenseStatus> {
+    await this.options.usbKeyState?.rescan();
     return reloadLicenses(this.writes, actor, () => this.status());
   }
 

@@ -9,6 +9,7 @@ import type { VendorKeyring } from '@backstage-licensing/plugin-license-manageme
 import { type LicenseStore, type StoredLicense, type UsageReportRow, usageTotals } from '../database/LicenseStore';
 import { HighWaterMark } from './highWater';
 import { type TamperedRow, VerifiedTokens, verifyStoredLicenses } from './storedLicenses';
+import type { UsbKeyState } from '../usbKey/UsbKeyWatcher';
 
 export interface SnapshotOptions {
   store: LicenseStore;
@@ -21,6 +22,8 @@ export interface SnapshotOptions {
   expiryWarningDays?: number;
   rollbackToleranceMs?: number;
   logger: { warn(m: string, e?: Error): void };
+  /** The USB key, when USB key licensing is enabled: usb-key licenses count only while their key does. */
+  usbKeyState?: UsbKeyState;
 }
 
 /**
@@ -52,7 +55,13 @@ export class LicenseSnapshot {
   private cached?: Evaluation;
   private readonly listeners = new Set<(revision: number) => void>();
 
-  constructor(readonly options: SnapshotOptions) {}
+  constructor(readonly options: SnapshotOptions) {
+    // Every USB judgement may change which usb-key licenses count; a change people see is signalled.
+    options.usbKeyState?.onJudged(changed => {
+      this.invalidate();
+      if (changed) for (const listener of this.listeners) listener(this.revision);
+    });
+  }
 
   /**
    * Reads licenses, usage and the high-water mark, and verifies every stored
@@ -143,6 +152,7 @@ export class LicenseSnapshot {
       expiryWarningDays: this.options.expiryWarningDays,
       highWaterMark: this.highWater,
       rollbackToleranceMs: this.options.rollbackToleranceMs,
+      usbKey: this.options.usbKeyState?.counting(),
     };
   }
 

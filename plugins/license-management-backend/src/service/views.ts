@@ -14,6 +14,7 @@ import {
   type QuotaView,
   type UsageReport,
   type UsageView,
+  type UsbKeyView,
 } from '@backstage-licensing/plugin-license-management-common';
 import type { UsageReportRow } from '../database/LicenseStore';
 import type { LicenseSnapshot } from './LicenseSnapshot';
@@ -120,7 +121,7 @@ export function usageViews(s: LicenseSnapshot): UsageView[] {
 /** `GET /status`: the whole picture, judged now. */
 export function statusView(
   s: LicenseSnapshot,
-  info: { productVersion: string; keyId: string; catalog: LicenseCatalogDefinition },
+  info: { productVersion: string; keyId: string; catalog: LicenseCatalogDefinition; usbKey?: UsbKeyView },
 ): LicenseStatus {
   const evaluation = s.evaluation();
   const { catalog, clock } = s.options;
@@ -136,7 +137,7 @@ export function statusView(
     plus: [...evaluation.plus.values()].map(l => licenseView(l, 'valid', evaluation, catalog)),
     quotas: quotaViews(evaluation, catalog, reportsByMetric(s.usageReports)),
     exceptions: [...evaluation.exceptions],
-    usbKey: USB_KEY_DISABLED_VIEW,
+    usbKey: info.usbKey ?? USB_KEY_DISABLED_VIEW,
     server: { status: s.serving ? 'serving' : 'not-configured', url: null },
     evaluatedAt: new Date(clock()).toISOString(),
     catalog: info.catalog,
