@@ -17,7 +17,7 @@ import {
 import type { NewRecord } from '../database/LicenseStore';
 import type { SharingSettings } from './config';
 import { leaseRecord, siteActor, siteRecord } from './records';
-import type { LeaseChange, SharingStore, StoredLease, StoredSite } from './SharingStore';
+import type { LeaseChange, LeaseState, SharingStore, StoredLease, StoredSite } from './SharingStore';
 
 /** What the lease server needs of the license engine of its replica. */
 export interface LeaseEngine {
@@ -72,6 +72,9 @@ export class LeaseServer {
   /** Credential hashes by site id: a site's credential never changes (revocation is checked in the database). */
   private readonly hashes = new Map<string, Buffer>();
   private leased: Record<string, number> = {};
+  /** Lease transactions of this replica, in the order they took the lock; and the last one whose totals are shown. */
+  private locked = 0;
+  private shown = 0;
   private timer?: ReturnType<typeof setInterval>;
 
   constructor(
@@ -108,10 +111,34 @@ export class LeaseServer {
 
   /** Re-reads the live leases and gives their totals to the engine (/status `leased`, QUOTA_EXCEEDED). */
   async refresh(): Promise<Record<string, number>> {
+    const order = this.locked;
     const leases = await this.options.store.liveLeases(this.now);
-    this.leased = leasedTotals(leases.map(l => l.lease));
-    this.options.engine.setSharing?.({ serving: this.enabled, leased: this.leased });
+    // A lease transaction of this replica that committed meanwhile knows better.
+    if (this.shown <= order) this.show(order, leasedTotals(leases.map(l => l.lease)));
     return this.leased;
+  }
+
+  private show(order: number, leased: Record<string, number>) {
+    this.shown = order;
+    this.leased = leased;
+    this.options.engine.setSharing?.({ serving: this.enabled, leased });
+  }
+
+  /**
+   * One lease transaction (store.changeLeases); afterwards the engine is told
+   * the totals it left, computed from what it read under the lock, so that no
+   * query is needed to show them. Other replicas' changes arrive by refresh().
+   */
+  private async change<T>(siteId: string | undefined, decide: (state: LeaseState) => { change: LeaseChange; result: T }): Promise<T> {
+    const now = this.now;
+    let after: { order: number; leased: Record<string, number> } | undefined;
+    const result = await this.options.store.changeLeases(siteId, state => {
+      const decided = decide(state);
+      after = { order: ++this.locked, leased: totalsAfter(state.holders, now, decided.change) };
+      return decided;
+    });
+    if (after && after.order > this.shown) this.show(after.order, after.leased);
+    return result;
   }
 
   async registerSite(name: string, actor: string): Promise<RegisteredSite> {
@@ -150,7 +177,7 @@ export class LeaseServer {
   /** Revokes a site: its lease ends at once and its credential stops working, on every replica. */
   async revokeSite(id: string, actor: string): Promise<void> {
     const now = this.now;
-    await this.options.store.changeLeases(id, ({ site }) => {
+    await this.change(id, ({ site }) => {
       if (!site || site.revokedAt !== undefined) {
         throw new LicenseError('not-found', `No client site with id '${id}' is registered (GET /sharing/sites lists them).`);
       }
@@ -159,7 +186,6 @@ export class LeaseServer {
       return { change: { revoke: { siteId: id, at: now, actor }, records }, result: undefined };
     });
     this.hashes.delete(id);
-    await this.refresh();
   }
 
   /** `GET /sharing/pool`: what the licenses authorize, what this server uses, what is leased, what is left. */
@@ -224,7 +250,7 @@ export class LeaseServer {
 
     const usedLocally = usedLocallyOf(evaluation);
     const title = (kind: 'metric' | 'item', id: string) => engine.catalog.title(kind, id);
-    const outcome = await store.changeLeases<{ refused: string } | { lease: StoredLease }>(siteId, ({ site, holders }) => {
+    const outcome = await this.change<{ refused: string } | { lease: StoredLease }>(siteId, ({ site, holders }) => {
       if (!site || site.revokedAt !== undefined) throw new AuthenticationError(UNAUTHORIZED);
       const { ends, remaining, records } = endLeases(holders, cover, now);
       const held = remaining.find(h => h.id === siteId)?.lease;
@@ -251,7 +277,6 @@ export class LeaseServer {
       else if (!same) records.push(leaseRecord(site, 'changed', lease, now, actor, held));
       return { change: { ...change, set: { siteId, lease } }, result: { lease } };
     });
-    await this.refresh();
     if ('refused' in outcome) throw new LicenseError('conflict', outcome.refused);
     return grant(outcome.lease);
   }
@@ -259,7 +284,7 @@ export class LeaseServer {
   /** `DELETE /sharing/lease` for the site `authenticate` found: the site gives its lease back (nothing to do when it holds none). */
   async release(siteId: string): Promise<void> {
     const now = this.now;
-    await this.options.store.changeLeases(siteId, ({ site }) => {
+    await this.change(siteId, ({ site }) => {
       if (!site || site.revokedAt !== undefined) throw new AuthenticationError(UNAUTHORIZED);
       const change: LeaseChange = { seen: { siteId, at: now } };
       if (!site.lease) return { change, result: undefined };
@@ -269,7 +294,6 @@ export class LeaseServer {
         result: undefined,
       };
     });
-    await this.refresh();
   }
 
   /**
@@ -280,11 +304,11 @@ export class LeaseServer {
   async sweep(): Promise<number> {
     const cover = coverOf(this.options.engine.evaluation());
     const now = this.now;
-    const count = await this.options.store.changeLeases(undefined, ({ holders }) => {
+    const count = await this.change(undefined, ({ holders }) => {
       const { ends, records } = endLeases(holders, cover, now);
       return { change: { end: ends, records }, result: ends.length };
     });
-    await this.refresh();
+    // The reaper runs on one replica: the others see the ends at their next refresh.
     return count;
   }
 
@@ -342,4 +366,14 @@ function endLeases(holders: readonly StoredSite[], cover: PoolCover, now: number
   for (const site of notCovered) records.push(leaseRecord(site, 'not-covered', site.lease!, now, 'license-server'));
   const ending = new Set([...expired, ...notCovered]);
   return { ends: [...ending].map(s => s.id), remaining: live.filter(s => !ending.has(s)), records };
+}
+
+/** The quota leased once a lease transaction's change is written: its live leases, ended ones out, the new one in. */
+function totalsAfter(holders: readonly StoredSite[], now: number, change: LeaseChange): Record<string, number> {
+  const gone = new Set(change.end ?? []);
+  if (change.revoke) gone.add(change.revoke.siteId);
+  if (change.set) gone.add(change.set.siteId);
+  const leases = holders.filter(h => h.lease!.expiresAt > now && !gone.has(h.id)).map(h => h.lease!);
+  if (change.set) leases.push(change.set.lease);
+  return leasedTotals(leases);
 }
