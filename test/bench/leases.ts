@@ -62,7 +62,9 @@ async function replica() {
 }
 
 async function startReplica(env: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [...process.execArgv, __filename], {
+  // BENCH_PROFILE=DIR: each replica writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, ...process.execArgv, __filename], {
     env: { ...process.env, LEASE_BENCH_REPLICA: env, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
