@@ -180,7 +180,8 @@ describe('rejected uploads change nothing', () => {
     ['alg none', async () => ({ body: `${Buffer.from('{"alg":"none","kid":"test-vendor"}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.` }), 400, /algorithm 'none' is not accepted/],
     ['another installation', async x => ({ body: await x.token({ type: 'plus', item: 'gpu' }, { sub: 'AAAAA-BBBBB-CCCCC-DDDDD' }) }), 400, /bound to Key ID 'AAAAA-BBBBB-CCCCC-DDDDD'/],
     ['an expired license', async x => ({ body: await x.token({ type: 'plus', item: 'gpu' }, { iat: 1_600_000_000, exp: 1_700_000_000 }) }), 400, /expired on/],
-    ['a USB key that is not plugged in', async x => ({ body: await x.token({ type: 'plus', item: 'gpu', method: 'usb-key' }) }), 400, /USB key .* not plugged in/],
+    // USB key licensing is off here: the message says how to turn it on and which key to plug in (usbKeyRoutes.test.ts: on).
+    ['a USB key that is not plugged in', async x => ({ body: await x.token({ type: 'plus', item: 'gpu', method: 'usb-key' }) }), 400, /bound to USB key .*plug the USB key with serial .* into a management node and press Refresh/],
     ['one bad token among good ones', async x => ({ body: `${await x.token({ type: 'plus', item: 'gpu' })}\nnot.a.token\n` }), 400, /License 2 \(line 2\) was rejected/],
     ['garbage', async () => ({ body: Buffer.from([0, 1, 2, 3, 255]), type: 'application/octet-stream' }), 400, /neither a text license file nor a \.tar\.gz/],
     ['an archive with path traversal', async x => ({ body: buildTarGz([{ path: '../evil.lic', content: await x.token({ type: 'plus', item: 'gpu' }) }]), type: 'application/gzip' }), 400, /leaves the archive/],

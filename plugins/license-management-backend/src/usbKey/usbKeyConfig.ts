@@ -74,7 +74,7 @@ export function readUsbKeySettings(lm: Config | undefined, hostname: () => strin
   try {
     nodeId = usb?.getOptionalString('nodeId') ?? hostname();
   } catch {
-    throw new Error(`${where}.nodeId must be a string, e.g. the host's name.`);
+    throw new Error(`${where}.nodeId must be 1 to 200 printable characters; set it to the name of the host whose USB bus this backend reads.`);
   }
   // eslint-disable-next-line no-control-regex
   if (nodeId.trim() === '' || nodeId.length > 200 || /[\u0000-\u001f\u007f]/.test(nodeId)) {
