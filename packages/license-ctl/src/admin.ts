@@ -94,7 +94,11 @@ export async function status(opts: ClientOptions, json: boolean, out: Output) {
     ['Base', s.base ? `${s.base.id}, ${s.base.state}, ${validThroughText(s.base)}` : '-'],
   ];
   for (const p of s.plus) rows.push(['Plus', `${p.item} ${p.id}, ${validThroughText(p)}`]);
-  for (const q of s.quotas) rows.push(['Quota', `${q.metric} ${q.used}/${q.authorized}${q.exceeded ? ' EXCEEDED' : ''}`]);
+  // On a license server, what is leased to client sites counts with the use: "hosts 3 + 5 leased/10".
+  for (const q of s.quotas) {
+    rows.push(['Quota', `${q.metric} ${q.used}${q.leased ? ` + ${q.leased} leased` : ''}/${q.authorized}${q.exceeded ? ' EXCEEDED' : ''}`]);
+  }
+  if (s.server?.status === 'serving') rows.push(['License server', 'serving client sites (license-ctl sharing sites)']);
   for (const e of s.exceptions) rows.push(['Exception', `${e.code}: ${e.message}`]);
   const width = Math.max(...rows.map(r => r[0].length));
   for (const [k, v] of rows) out.line(`${k.padEnd(width)}  ${v}`);

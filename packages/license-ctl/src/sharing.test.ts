@@ -93,6 +93,29 @@ describe('license-ctl sharing', () => {
     ]);
   });
 
+  it('status on a license server shows what is leased with the use, and that it serves client sites', async () => {
+    routes[`GET ${api('/status')}`] = () => ({
+      status: 200,
+      body: {
+        edition: 'standard',
+        editionTitle: 'Standard',
+        state: 'valid',
+        method: 'request-key',
+        productVersion: '1.0.0',
+        keyId: 'K',
+        base: null,
+        plus: [],
+        quotas: [{ metric: 'hosts', title: 'Hosts', authorized: 10, used: 3, leased: 5, exceeded: false, reporters: [] }],
+        exceptions: [],
+        server: { status: 'serving', url: null },
+      },
+    });
+    const r = await cli('status', '--url', url, '--token', 'tok');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Quota\s+hosts 3 \+ 5 leased\/10\n/);
+    expect(r.out).toMatch(/License server\s+serving client sites/);
+  });
+
   it('is bad usage without a name or an id', async () => {
     expect((await cli('sharing', 'add-site', '--url', url, '--token', 'tok')).code).toBe(2);
     expect((await cli('sharing', 'revoke', '--url', url, '--token', 'tok')).code).toBe(2);
