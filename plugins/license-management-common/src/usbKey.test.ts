@@ -130,6 +130,12 @@ describe('judgeUsbKey', () => {
       expect(j).toMatchObject({ status: 'abnormal', counting: ['KEY-A'] });
     });
 
+    it('with two devices of one serial on one node', () => {
+      const j = judge([node('mn-1', { keys: ['KEY-A', 'KEY-A'] })]);
+      expect(j.status).toBe('abnormal');
+      expect(j.message).toMatch(/More than one USB key is plugged in \(KEY-A on node mn-1 and KEY-A on node mn-1\)/);
+    });
+
     it('with one key seen on two nodes at once', () => {
       const [, j] = run([
         { at: now, readings: [node('mn-1', { keys: ['KEY-A'] })] },

@@ -56,7 +56,7 @@ export async function reloadLicenses(ctx: WriteContext, actor: Actor, status: ()
       detail: recordDetail(
         `${s.licenses.length} license(s) installed; portal ${current.state}${
           s.tampered.length ? `; ${s.tampered.length} tampered: ${s.tampered.map(t => t.id).join(', ')}` : ''
-        }`,
+        }${current.usbKey.enabled ? `; USB key ${current.usbKey.status}${current.usbKey.keyId ? ` (${current.usbKey.keyId})` : ''}` : ''}`,
       ),
     },
   ]);

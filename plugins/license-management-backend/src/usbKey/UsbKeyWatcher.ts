@@ -58,6 +58,7 @@ export class UsbKeyWatcher implements UsbKeyState {
   private queued?: Promise<void>;
   private shownKey?: string;
   private lastProblem?: string;
+  private failing = false;
   private readonly listeners = new Set<(changed: boolean) => void>();
 
   constructor(private readonly options: UsbKeyWatcherOptions) {}
@@ -87,11 +88,21 @@ export class UsbKeyWatcher implements UsbKeyState {
   }
 
   /** Scans and judges now; calls made while one waits share the next. Never rejects. */
-  poll(timeoutMs = this.options.settings.pollIntervalMs): Promise<void> {
+  poll(timeoutMs = Math.max(this.options.settings.pollIntervalMs, RESCAN_TIMEOUT_MS)): Promise<void> {
     if (this.queued) return this.queued;
     const next = this.chain.then(() => {
       this.queued = undefined;
-      return this.look(timeoutMs).catch(e => this.options.logger.warn('USB key watch failed', e as Error));
+      return this.look(timeoutMs).then(
+        () => {
+          if (this.failing) this.options.logger.info('The USB key watch works again.');
+          this.failing = false;
+        },
+        e => {
+          // Once per outage (the database unreachable): the next polls retry quietly.
+          if (!this.failing) this.options.logger.warn('The USB key watch failed; it retries at every poll', e as Error);
+          this.failing = true;
+        },
+      );
     });
     this.queued = next;
     this.chain = next;

@@ -125,5 +125,7 @@ describe.each(databases.eachSupportedId())('USB key licensing on %p', databaseId
     source.plug('KEY-A');
     const status = await engine.reload(ADMIN);
     expect(status.usbKey).toMatchObject({ status: 'ready', keyId: 'KEY-A' });
+    const { items } = await engine.records({ limit: 1, filter: { action: 'reload' } });
+    expect(items[0].detail).toMatch(/; USB key ready \(KEY-A\)$/);
   });
 });
