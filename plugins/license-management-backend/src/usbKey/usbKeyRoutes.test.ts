@@ -64,8 +64,15 @@ describe('USB key over HTTP', () => {
   it('shows /status.usbKey as PRODUCT.md §2.7 says: status, keyId, enabled, nodes with what each sees, message', async () => {
     const source = new FakeUsbSource();
     const h = await backend(usbKeyConfig('mn-a'), source);
+    const signalled = h.signals.length;
     source.plug('KEY-A');
     await within(1000, async () => (await status(h)).usbKey.status === 'ready');
+    // Open pages are told to read the status again, as for any other change.
+    await within(1000, () => h.signals.slice(signalled).some(s => s.channel === 'license-management:status'));
+    // ...and only when something changed, not at every poll.
+    const after = h.signals.length;
+    await new Promise(r => setTimeout(r, 1000));
+    expect(h.signals.length).toBe(after);
     const { usbKey, exceptions } = await status(h);
     expect(usbKey).toEqual({
       status: 'ready',
