@@ -89,6 +89,35 @@ async function closeDialog(dialog: Locator) {
   await dialog.waitFor({ state: 'hidden' });
 }
 
+/**
+ * Signs in as guest. The development backend restarts by itself when a source
+ * file changes under it (others work in this tree): a sign-in that meets a
+ * restart fails, so wait the restart out and try again.
+ */
+async function signIn() {
+  for (let attempt = 1; ; attempt++) {
+    await portal!.settle();
+    await page.goto(appPath('/'));
+    await page.getByRole('button', { name: 'Enter' }).click();
+    const home = page.waitForURL(/\/home$/).then(
+      () => 'home',
+      () => 'timeout',
+    );
+    const failed = page
+      .getByText(/You cannot sign in as a guest|Login failed/)
+      .first()
+      .waitFor()
+      .then(
+        () => 'failed',
+        () => 'timeout',
+      );
+    const outcome = await Promise.race([home, failed]);
+    if (outcome === 'home') return;
+    if (outcome === 'timeout' || attempt === 3) throw new Error(`Guest sign-in did not reach /home (attempt ${attempt}: ${outcome})`);
+    await page.waitForTimeout(5_000);
+  }
+}
+
 /** The value next to a term of a definition list (`<dt>term</dt><dd>value</dd>`). */
 const valueOf = (list: Locator, term: string) =>
   list.locator('dt', { hasText: new RegExp(`^${term}$`) }).locator('xpath=following-sibling::dd[1]');
@@ -124,12 +153,25 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 }, 60_000);
 
-/** A step of the story; when it fails, a screenshot and the end of the portal's log say why. */
-function step(name: string, fn: () => Promise<void>) {
+/**
+ * A step of the story; when it fails, a screenshot and the end of the
+ * portal's log say why. A step that only reads (`rerun`) runs once more when
+ * the development backend restarted under it (a source file changed).
+ */
+function step(name: string, fn: () => Promise<void>, options: { rerun?: boolean } = {}) {
   return async () => {
+    const restarts = portal!.restarts();
     try {
       await portal!.settle();
-      await fn();
+      try {
+        await fn();
+      } catch (error) {
+        if (!options.rerun || portal!.restarts() === restarts) throw error;
+        // eslint-disable-next-line no-console
+        console.log(`step '${name}' met a backend restart; running it again`);
+        await portal!.settle();
+        await fn();
+      }
     } catch (error) {
       await page?.screenshot({ path: join(SHOTS, `custom-catalog-failed-${name}.png`) }).catch(() => {});
       // eslint-disable-next-line no-console
@@ -141,9 +183,7 @@ function step(name: string, fn: () => Promise<void>) {
 
 describe('License Management with a custom catalog, in the browser', () => {
   it('signs in; the sidebar says "Licenses" in full and opens the License Management page', step('sign-in', async () => {
-    await page.goto(appPath('/'));
-    await page.getByRole('button', { name: 'Enter' }).click();
-    await page.waitForURL(/\/home$/);
+    await signIn();
     const item = page.locator('nav').getByRole('link', { name: 'Licenses' });
     await item.waitFor();
     // Not cut: every label in the sidebar item shows all of its text.
@@ -209,24 +249,34 @@ describe('License Management with a custom catalog, in the browser', () => {
   it("keeps the Plus table's delete column on screen at 800 px", step('800px', async () => {
     await page.setViewportSize({ width: 800, height: 900 });
     try {
+      await page.getByText('Plus Licenses (2)').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(SHOTS, 'custom-catalog-03-plus-table-800px.png') });
       const remove = page.getByRole('button', { name: /^Delete Cold Archive/ });
-      await remove.scrollIntoViewIfNeeded();
-      const box = (await remove.boundingBox())!;
-      expect(box).not.toBeNull();
-      expect(box.x).toBeGreaterThanOrEqual(0);
-      expect(box.x + box.width).toBeLessThanOrEqual(800);
-      // Nothing covers it and no scroll container clips it: the button is what is at its centre.
-      const onTop = await remove.evaluate(b => {
+      const module = page.locator('td', { hasText: /^Cold Archive$/ });
+      for (const cell of [remove, module]) {
+        const box = (await cell.boundingBox())!;
+        expect(box).not.toBeNull();
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(800);
+      }
+      const seen = await remove.evaluate(b => {
         const r = b.getBoundingClientRect();
         const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-        return !!at && (at === b || b.contains(at));
+        // Whatever scrolls sideways around the table has nothing hidden to scroll to.
+        const clipped = [];
+        for (let e = b.parentElement; e; e = e.parentElement) {
+          const { overflowX } = getComputedStyle(e);
+          if ((overflowX === 'auto' || overflowX === 'scroll') && e.scrollWidth > e.clientWidth + 1) clipped.push(e.tagName);
+        }
+        return { onTop: !!at && (at === b || b.contains(at)), clipped };
       });
-      expect(onTop).toBe(true);
-      await page.screenshot({ path: join(SHOTS, 'custom-catalog-03-plus-table-800px.png') });
+      // Nothing covers it, and the table fits without scrolling sideways.
+      expect(seen).toEqual({ onTop: true, clipped: [] });
     } finally {
       await page.setViewportSize({ width: 1440, height: 900 });
     }
-  }));
+  }, { rerun: true }));
 
   it('deletes a Plus license after confirmation and says so', step('delete', async () => {
     await page.getByRole('button', { name: /^Delete Cold Archive/ }).click();
@@ -240,8 +290,8 @@ describe('License Management with a custom catalog, in the browser', () => {
   }));
 
   it('filters the records with the catalog\'s items and keeps the filters in the URL across a reload', step('records', async () => {
-    await page.getByRole('tab', { name: 'Licensing Records' }).click();
-    await page.waitForURL(/\/license-management\/records/);
+    await page.goto(appPath('/license-management/records'));
+    await page.getByRole('tab', { name: 'Licensing Records' }).waitFor();
     await page.getByRole('button', { name: 'Authorized item' }).click();
     const items = await page.getByRole('listbox').getByRole('option').allTextContents();
     expect(items).toEqual(['All', 'Starter Edition', 'Scale Edition', 'Insights Add-on', 'Cold Archive']);
@@ -270,7 +320,7 @@ describe('License Management with a custom catalog, in the browser', () => {
     expect(first).toContain(',Delete,Plus,Cold Archive,Request key,');
     expect(first).toContain(`"${VALID_THROUGH}"`);
     expect(csv).not.toMatch(DEFAULT_TITLES);
-  }));
+  }, { rerun: true }));
 
   it('shows the portal as degraded, not "Valid", once use exceeds the quota', step('degraded', async () => {
     await page.goto(appPath('/license-management'));

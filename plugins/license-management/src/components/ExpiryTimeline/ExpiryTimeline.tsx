@@ -3,6 +3,7 @@ import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
+import useMediaQuery from '@material-ui/core/useMediaQuery';
 import { makeStyles, useTheme, type Theme } from '@material-ui/core/styles';
 import type { LicenseView } from '@backstage-licensing/plugin-license-management-common';
 import React from 'react';
@@ -10,6 +11,8 @@ import { formatDate, formatDay, stateLabel, typeLabel, validThroughText } from '
 import { timelineScale } from './timelineScale';
 
 const LABEL_WIDTH = 230;
+/** In a narrow window (under 960 px) the bars get more of the width. */
+const NARROW_LABEL_WIDTH = 150;
 /** The column of row actions (Reinstate), when there is one. */
 const ACTIONS_WIDTH = 96;
 
@@ -17,6 +20,7 @@ const useStyles = makeStyles(theme => ({
   row: { display: 'flex', alignItems: 'center', height: 30 },
   label: {
     width: LABEL_WIDTH,
+    [theme.breakpoints.down('sm')]: { width: NARROW_LABEL_WIDTH },
     flexShrink: 0,
     paddingRight: theme.spacing(1),
     overflow: 'hidden',
@@ -45,6 +49,7 @@ const useStyles = makeStyles(theme => ({
     fontSize: 11,
     whiteSpace: 'nowrap',
     overflow: 'hidden',
+    textOverflow: 'ellipsis',
   },
   today: {
     position: 'absolute',
@@ -54,7 +59,13 @@ const useStyles = makeStyles(theme => ({
     pointerEvents: 'none',
   },
   todayLabel: { position: 'absolute', top: -18, transform: 'translateX(-50%)', fontSize: 11, fontWeight: 600 },
-  axis: { position: 'relative', height: 22, marginLeft: LABEL_WIDTH, borderTop: `1px solid ${theme.palette.divider}` },
+  axis: {
+    position: 'relative',
+    height: 22,
+    marginLeft: LABEL_WIDTH,
+    [theme.breakpoints.down('sm')]: { marginLeft: NARROW_LABEL_WIDTH },
+    borderTop: `1px solid ${theme.palette.divider}`,
+  },
   tick: {
     position: 'absolute',
     top: 2,
@@ -102,6 +113,8 @@ export interface ExpiryTimelineProps {
  */
 export function ExpiryTimeline({ licenses, now = Date.now(), onReinstate }: ExpiryTimelineProps) {
   const classes = useStyles();
+  // Fewer month labels in a narrow window, so that they do not run into each other.
+  const narrow = useMediaQuery((theme: Theme) => theme.breakpoints.down('sm'));
   const ordered = [...licenses].sort(
     (a, b) =>
       (a.type === b.type ? 0 : a.type === 'base' ? -1 : 1) ||
@@ -114,7 +127,7 @@ export function ExpiryTimeline({ licenses, now = Date.now(), onReinstate }: Expi
     start: Date.parse(l.notBefore ?? l.issuedAt),
     end: Date.parse(l.expiresAt),
   }));
-  const scale = timelineScale(spans, now);
+  const scale = timelineScale(spans, now, narrow ? 3 : 7);
   const todayAt = scale.percent(now);
 
   return (

@@ -11,6 +11,7 @@ import { Route, Routes } from 'react-router-dom';
 import {
   aLicense,
   aPlusLicense,
+  aUsbKey,
   customCatalogStatus,
   quotaExceededStatus,
   validStatus,
@@ -145,7 +146,7 @@ describe('LicenseManagementPage shows what the server decided', () => {
 
   it('rescans an enabled USB key with Refresh', async () => {
     serve({
-      status: validStatus({ usbKey: { status: 'ready', keyId: 'USBKEY-1', enabled: true } }),
+      status: validStatus({ usbKey: aUsbKey({ status: 'ready', keyId: 'USBKEY-1', enabled: true, presentKeys: ['USBKEY-1'] }) }),
       licenses: [aLicense()],
     });
     await renderPage();

@@ -2,8 +2,10 @@ import { Table, type TableColumn } from '@backstage/core-components';
 import Button from '@material-ui/core/Button';
 import IconButton from '@material-ui/core/IconButton';
 import Tooltip from '@material-ui/core/Tooltip';
+import useMediaQuery from '@material-ui/core/useMediaQuery';
+import type { Theme } from '@material-ui/core/styles';
 import DeleteIcon from '@material-ui/icons/Delete';
-import type { LicenseView } from '@backstage-licensing/plugin-license-management-common';
+import { LICENSE_STATES, type LicenseView } from '@backstage-licensing/plugin-license-management-common';
 import { useCatalogTitles } from '@backstage-licensing/plugin-license-management-react';
 import React, { useState } from 'react';
 import { formatDate, formatDateTime, formatDay, formatQuota, methodLabel } from '../../lib/format';
@@ -23,8 +25,8 @@ export interface PlusLicensesTableProps {
   onReinstate?: (license: LicenseView) => void;
 }
 
-const stateOrder = { valid: 0, pending: 1, superseded: 2, expired: 3, tampered: 4 } as const;
 const nowrap = { whiteSpace: 'nowrap' } as const;
+const TIGHT = { padding: '6px 8px' } as const;
 
 /**
  * Plus licenses: module, state, quota, method, issued, valid through; delete
@@ -33,9 +35,12 @@ const nowrap = { whiteSpace: 'nowrap' } as const;
  */
 export function PlusLicensesTable({ licenses, canDelete, onDeleted, onReinstate }: PlusLicensesTableProps) {
   const titles = useCatalogTitles();
+  // In a narrow window (under 960 px, beside the sidebar) method and issued
+  // give way, so that the actions stay on screen without scrolling sideways.
+  const narrow = useMediaQuery((theme: Theme) => theme.breakpoints.down('sm'));
   const [toDelete, setToDelete] = useState<LicenseView>();
   const rows = licenses.map(l => ({ ...l })).sort(
-    (a, b) => a.title.localeCompare(b.title) || stateOrder[a.state] - stateOrder[b.state],
+    (a, b) => a.title.localeCompare(b.title) || LICENSE_STATES.indexOf(a.state) - LICENSE_STATES.indexOf(b.state),
   );
 
   const columns: TableColumn<LicenseView>[] = [
@@ -46,8 +51,13 @@ export function PlusLicensesTable({ licenses, canDelete, onDeleted, onReinstate 
       render: l => <LicenseStateLabel state={l.state} expiringSoon={l.expiringSoon} />,
     },
     { title: 'Quota', render: l => formatQuota(l.quota, titles) },
-    { title: 'Method', cellStyle: nowrap, render: l => methodLabel(l.method) },
-    { title: 'Issued', cellStyle: nowrap, render: l => <span title={formatDateTime(l.issuedAt)}>{formatDate(l.issuedAt)}</span> },
+    { title: 'Method', hidden: narrow, cellStyle: nowrap, render: l => methodLabel(l.method) },
+    {
+      title: 'Issued',
+      hidden: narrow,
+      cellStyle: nowrap,
+      render: l => <span title={formatDateTime(l.issuedAt)}>{formatDate(l.issuedAt)}</span>,
+    },
     {
       title: 'Valid through',
       cellStyle: nowrap,
@@ -92,11 +102,15 @@ export function PlusLicensesTable({ licenses, canDelete, onDeleted, onReinstate 
   }
 
   const examples = titles.items.filter(i => i.type === 'plus').slice(0, 2).map(i => i.title);
+  // ...and the cells are tighter.
+  const shown = narrow
+    ? columns.map(c => ({ ...c, cellStyle: { ...TIGHT, ...(c.cellStyle as object) }, headerStyle: TIGHT }))
+    : columns;
   return (
     <>
       <Table<LicenseView>
         title={`Plus Licenses (${licenses.length})`}
-        columns={columns}
+        columns={shown}
         data={rows}
         options={{ paging: false, search: false, padding: 'dense', draggable: false }}
         emptyContent={
