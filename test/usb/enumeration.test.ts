@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import {
   checkQemu,
+  reportSkip,
   EMULATED_DEVICES,
   startGuest,
   USB_STORAGE_IDS,
@@ -40,8 +41,7 @@ const SEEN_WITHIN_MS = 2000;
 const check = checkQemu();
 const required = process.env.LMK_USB_REQUIRED === '1';
 if (!check.ok && !required) {
-  // eslint-disable-next-line no-console
-  console.log(`test/usb skipped: ${check.reason}`);
+  reportSkip(check.reason);
 }
 const describeQemu = check.ok || required ? describe : describe.skip;
 

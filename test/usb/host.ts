@@ -15,6 +15,14 @@ import { delimiter, join } from 'node:path';
 
 export const PACKAGES = 'qemu-system-x86 linux-image-amd64 busybox-static';
 
+/**
+ * Says in one line why test/usb skips, on the process's own stdout: jest
+ * shows no console output of a test file whose tests are all skipped.
+ */
+export function reportSkip(reason: string): void {
+  process.stdout.write(`test/usb skipped: ${reason}\n`);
+}
+
 export type QemuCheck =
   | {
       ok: true;

@@ -21,7 +21,7 @@ import { checkQemu } from './host';
 import { prepareMachine } from './machine';
 import { Qmp } from './qmp';
 
-export { checkQemu, PACKAGES, type QemuCheck } from './host';
+export { checkQemu, PACKAGES, reportSkip, type QemuCheck } from './host';
 export { EMULATED_DEVICES, USB_STORAGE_IDS } from './devices';
 
 /** The repository root (test/usb/../..). */

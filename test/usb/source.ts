@@ -1,19 +1,32 @@
 /**
  * Guest script of the driver test: runs the backend's real USB device source
  * (createUsbDeviceSource on usb@3) as the key watcher would, scanning every
- * POLL_INTERVAL_MS and again on every hot-plug hint, and prints one JSON line
- *   {"trigger":"start"|"poll"|"event","ms":<since start>,"scan":<UsbScan>}
- * whenever the scan differs from the previous one, and
- *   {"hint":true,"ms":<since start>}
- * for every hot-plug event (watch()). The driver's log goes to stderr (the
- * guest console). Run with `--require @backstage/cli/config/nodeTransform.cjs`.
+ * POLL_INTERVAL_MS and again on every hot-plug hint, and judges each scan
+ * with the project's USB key rule (judgeUsbKey from -common) as one
+ * management node ("guest"), carrying the rule's memory from scan to scan.
+ * Prints one JSON line whenever the scan or the status changes:
+ *   {"trigger":"start"|"poll"|"event","ms":<since start>,"scan":<UsbScan>,
+ *    "status":"ready"|"missing"|"abnormal"|"fault","keyId":…,"message":…}
+ * and {"hint":true,"ms":<since start>} for every hot-plug event (watch()).
+ * A witness lists /sys/bus/usb/devices every WITNESS_MS (25) and prints
+ * {"sysfs":[<devices>],"ms":…} when it changes: when the kernel has the
+ * device, so the test can tell the kernel's enumeration time from the
+ * source's own delay (at most one poll).
+ * The driver's log goes to stderr (the guest console). Run with
+ * `--require @backstage/cli/config/nodeTransform.cjs`.
  *
  * START_UDEVD=1 starts systemd-udevd (the host's, over the /usr share) first:
  * usb@3's hot-plug events come through udev's netlink messages, so without
  * udevd the source only polls.
  */
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createUsbDeviceSource } from '../../plugins/license-management-backend/src/usb';
+import {
+  judgeUsbKey,
+  type UsbKeyMemory,
+} from '../../plugins/license-management-common/src/usbKey';
+import { nodeReading } from './nodeReading';
 
 if (process.env.START_UDEVD === '1') {
   const udevd = spawnSync('/usr/lib/systemd/systemd-udevd', ['--daemon'], {
@@ -40,18 +53,51 @@ const source = createUsbDeviceSource({
   logger: { debug: log('debug'), info: log('info'), warn: log('warn') },
 });
 
+const settings = { nodeTimeoutMs: 30_000, faultBufferMs: 72 * 3600_000 };
+let memory: UsbKeyMemory | undefined;
+let reading: ReturnType<typeof nodeReading> | undefined;
 let last = '';
 let busy: Promise<void> = Promise.resolve();
 /** One scan after the one running (scans never overlap, as in the watcher). */
 function look(trigger: string) {
   busy = busy.then(async () => {
     const scan = await source.scan();
-    const text = JSON.stringify(scan);
+    const now = Date.now();
+    reading = nodeReading('guest', scan, now, reading);
+    const judgement = judgeUsbKey({
+      readings: [reading],
+      previous: memory,
+      now,
+      settings,
+    });
+    memory = judgement.memory;
+    const { status, keyId, message } = judgement;
+    const text = JSON.stringify({ scan, status, keyId });
     if (text === last) return;
     last = text;
-    write({ trigger, scan });
+    write({ trigger, scan, status, keyId, message });
+  }).catch(error => {
+    process.stderr.write(`[source] ${error?.stack ?? error}\n`);
   });
 }
+
+const witnessMs = Number(process.env.WITNESS_MS ?? 25);
+let sysfs = '';
+function witness() {
+  let entries: string[];
+  try {
+    // Devices ("usb1", "1-1"), not their interfaces ("1-1:1.0").
+    entries = readdirSync('/sys/bus/usb/devices').filter(e => !e.includes(':'));
+  } catch {
+    entries = [];
+  }
+  const text = JSON.stringify(entries.sort());
+  if (text === sysfs) return;
+  sysfs = text;
+  write({ sysfs: entries });
+}
+witness();
+setInterval(witness, witnessMs);
 
 source.watch(() => {
   write({ hint: true });
