@@ -1,80 +1,21 @@
-import { createApp, resolveAsyncFeatures } from '@backstage/frontend-defaults';
-import { createFrontendModule, type IdentityApi } from '@backstage/frontend-plugin-api';
-import { SignInPageBlueprint } from '@backstage/plugin-app-react';
+import { resolveAsyncFeatures } from '@backstage/frontend-defaults';
 import { mockApis, registerMswTestHooks } from '@backstage/test-utils';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import React from 'react';
 import type { LicenseStatus } from '@backstage-licensing/plugin-license-management-common';
-import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import plugin, { licenseManagementAppModule, licenseManagementFeatures, licenseManagementPlugin } from './alpha';
 import rootDefault from './index';
 import { communityStatus, expiredStatus, expiringStatus, validStatus } from './testUtils/fixtures';
-import { type FakeBackend, licenseHandlers } from './testUtils/server';
+import { UI, configData, currentFake, renderApp as renderAppOn, renderSignInPage as renderSignInPageOn } from './testUtils/alphaApp';
 
 // A whole app renders in jsdom: slow on a busy machine.
 jest.setTimeout(60_000);
-const UI = { timeout: 20_000 };
 
 const server = setupServer();
 registerMswTestHooks(server);
-
-const configData = (permissionEnabled: boolean) => ({
-  app: { title: 'Test portal', baseUrl: 'http://localhost' },
-  // The fake backend of ./testUtils/server answers at http://example.com/api/license-management.
-  backend: { baseUrl: 'http://example.com' },
-  permission: { enabled: permissionEnabled },
-});
-
-const guest: IdentityApi = {
-  getProfileInfo: async () => ({ displayName: 'Guest' }),
-  getBackstageIdentity: async () => ({
-    type: 'user',
-    userEntityRef: 'user:development/guest',
-    ownershipEntityRefs: ['user:development/guest'],
-  }),
-  getCredentials: async () => ({ token: 'guest-token' }),
-  signOut: async () => {},
-};
-
-/** The app's sign-in page, as simple as it gets: one button. */
-const signIn = createFrontendModule({
-  pluginId: 'app',
-  extensions: [
-    SignInPageBlueprint.make({
-      params: {
-        loader: async () => props => <button onClick={() => props.onSignInSuccess(guest)}>Sign in</button>,
-      },
-    }),
-  ],
-});
-
-let fake: FakeBackend;
-
-/** Renders a new-frontend-system app with License Management (default export of /alpha) at `path`, and signs in. */
-async function renderApp(path: string, status: LicenseStatus, options: { deny?: string[] } = {}) {
-  renderSignInPage(path, status, options);
-  await userEvent.click(await screen.findByRole('button', { name: 'Sign in' }, UI));
-}
-
-function renderSignInPage(path: string, status: LicenseStatus, options: { deny?: string[] } = {}) {
-  fake = { status, licenses: status.base ? [status.base, ...status.plus] : [], records: [], seen: [] };
-  server.use(...licenseHandlers(fake));
-  const deny = new Set(options.deny ?? []);
-  server.use(
-    http.post('http://example.com/api/permission/authorize', async ({ request }) => {
-      const body = (await request.json()) as { items: { id: string; permission: { name: string } }[] };
-      return HttpResponse.json({
-        items: body.items.map(i => ({ id: i.id, result: deny.has(i.permission.name) ? 'DENY' : 'ALLOW' })),
-      });
-    }),
-  );
-  window.history.replaceState(null, '', path);
-  const config = mockApis.config({ data: configData(options.deny !== undefined) });
-  const app = createApp({ features: [licenseManagementFeatures, signIn], advanced: { configLoader: async () => ({ config }) } });
-  return render(app.createRoot());
-}
+const renderApp = (path: string, status: LicenseStatus) => renderAppOn(server, path, status);
+const renderSignInPage = (path: string, status: LicenseStatus) => renderSignInPageOn(server, path, status);
 
 beforeEach(() => sessionStorage.clear());
 
@@ -113,7 +54,7 @@ describe('License Management in the new frontend system', () => {
     const signInButton = await screen.findByRole('button', { name: 'Sign in' }, UI);
     // Nothing of it on the sign-in page: not even a request for the status.
     expect(screen.queryByTestId('license-banner')).not.toBeInTheDocument();
-    expect(fake.seen).toEqual([]);
+    expect(currentFake().seen).toEqual([]);
     await userEvent.click(signInButton);
     const banner = await screen.findByTestId('license-banner', {}, UI);
     expect(within(banner).getByText('License expires in 10 days')).toBeInTheDocument();
@@ -136,14 +77,5 @@ describe('License Management in the new frontend system', () => {
     await renderApp('/some/other/page', communityStatus());
     expect(await screen.findByText(/PAGE NOT FOUND/i, {}, UI)).toBeInTheDocument();
     expect(window.location.pathname).toBe('/some/other/page');
-  });
-
-  it('offers Licensing Records only to those allowed to read them', async () => {
-    await renderApp('/license-management', validStatus(), {
-      deny: ['license-management.record.read', 'license-management.license.create'],
-    });
-    expect(await screen.findByTestId('license-summary', {}, UI)).toBeInTheDocument();
-    expect(screen.queryByText('Licensing Records')).not.toBeInTheDocument();
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Upload License' })).toBeDisabled());
   });
 });
