@@ -102,6 +102,26 @@ describe.each(databases.eachSupportedId())('KnexSharingStore on %p', databaseId 
     expect(await store.renewUnchanged('s1', key, T + 31_000, T + 91_000)).toBeUndefined();
   });
 
+  it('renews many sites at once, each by its own conditions (one statement on PostgreSQL)', async () => {
+    const { store } = await stores();
+    const ids = Array.from({ length: 40 }, (_, i) => `s${i}`);
+    for (const id of ids) {
+      await store.addSite(site(id), record(id));
+      await store.changeLeases(id, () => ({ change: { set: { siteId: id, lease: lease({ hosts: 1 }) } }, result: 0 }));
+    }
+    await store.changeLeases('s0', () => ({ change: { revoke: { siteId: 's0', at: T, actor: 'a' } }, result: 0 }));
+    const key = termsKey(lease({ hosts: 1 }));
+    const answers = await Promise.all(
+      ids.map((id, i) => store.renewUnchanged(id, i === 1 ? termsKey(lease({ hosts: 2 })) : key, T + 1000 + i, T + 61_000 + i)),
+    );
+    expect(answers[0]).toBeUndefined();
+    expect(answers[1]).toBeUndefined();
+    answers.slice(2).forEach((a, k) => expect(a).toMatchObject({ quota: { hosts: 1 }, renewedAt: T + 1002 + k, expiresAt: T + 61_002 + k }));
+    const listed = new Map((await store.listSites()).map(s => [s.id, s]));
+    expect(listed.get('s1')!.lease!.expiresAt).toBe(T + 60_000);
+    expect(listed.get('s39')!.lease!.expiresAt).toBe(T + 61_039);
+  });
+
   it('runs lease transactions one after the other: 20 concurrent read-modify-writes lose no update', async () => {
     const { store } = await stores();
     await store.addSite(site('s1'), record('r1'));

@@ -2,6 +2,7 @@ import { type DatabaseService, resolvePackagePath } from '@backstage/backend-plu
 import type { Knex } from 'knex';
 import { termsKey } from '@backstage-licensing/plugin-license-management-common';
 import { insertRecords } from '../database/KnexLicenseStore';
+import { type Renewal, RenewalBatcher } from './renewalBatch';
 import type { LeaseChange, LeaseState, NewSite, SharingStore, StoredLease, StoredSite } from './SharingStore';
 
 const SITES = 'license_sharing_sites';
@@ -9,9 +10,13 @@ const LOCK = 'license_sharing_lock';
 type Row = Record<string, any>;
 const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
 
-const RENEW_SQL = `UPDATE ${SITES} SET lease_renewed_at = ?, lease_expires_at = ?, last_seen_at = ?
-  WHERE id = ? AND lease_terms = ? AND revoked_at IS NULL AND lease_expires_at > ?
-  RETURNING lease_modules, lease_quota, lease_granted_at, lease_renewed_at, lease_expires_at`;
+/** Unchanged renewals, many in one statement: each row is judged by its own conditions. */
+const renewSql = (rows: number) => `UPDATE ${SITES} AS s
+  SET lease_renewed_at = v.now, lease_expires_at = v.expires_at, last_seen_at = v.now
+  FROM (VALUES ${Array.from({ length: rows }, () => '(?::text, ?::text, ?::bigint, ?::bigint)').join(', ')}) AS v(id, terms, now, expires_at)
+  WHERE s.id = v.id AND s.lease_terms = v.terms AND s.revoked_at IS NULL AND s.lease_expires_at > v.now
+  RETURNING s.id, s.lease_modules, s.lease_quota, s.lease_granted_at, s.lease_renewed_at, s.lease_expires_at`;
+const DEADLOCK = '40P01';
 
 const NO_LEASE = {
   lease_terms: null,
@@ -45,9 +50,27 @@ export class KnexSharingStore implements SharingStore {
   }
 
   private readonly postgres: boolean;
+  /** PostgreSQL: the unchanged renewals that arrive together go out as one statement. */
+  private readonly renewals = new RenewalBatcher<StoredLease>(batch => this.renewBatch(batch), { maxBatch: 500, maxInFlight: 2 });
 
   private constructor(private readonly db: Knex) {
     this.postgres = /^(pg|postgres|postgresql)$/.test(String(db.client.config.client));
+  }
+
+  private async renewBatch(batch: readonly Renewal[]): Promise<Map<string, StoredLease>> {
+    const run = async (items: readonly Renewal[]) => {
+      const { rows } = await this.db.raw(renewSql(items.length), items.flatMap(r => [r.siteId, r.terms, r.now, r.expiresAt]));
+      return new Map<string, StoredLease>(rows.map((row: Row) => [String(row.id), toLease(row)]));
+    };
+    try {
+      return await run(batch);
+    } catch (e) {
+      // Two statements that lock the same rows in another order: one is chosen to fail. Go one by one.
+      if ((e as { code?: string }).code !== DEADLOCK || batch.length === 1) throw e;
+      const renewed = new Map<string, StoredLease>();
+      for (const r of batch) for (const [id, lease] of await run([r])) renewed.set(id, lease);
+      return renewed;
+    }
   }
 
   async addSite(site: NewSite, record: Parameters<SharingStore['addSite']>[1]): Promise<void> {
@@ -77,11 +100,8 @@ export class KnexSharingStore implements SharingStore {
     const where = (q: Knex.QueryBuilder) =>
       q.where({ id: siteId, lease_terms: terms }).whereNull('revoked_at').where('lease_expires_at', '>', now);
     const set = { lease_renewed_at: now, lease_expires_at: expiresAt, last_seen_at: now };
-    if (this.postgres) {
-      // The hot path of a license server: one statement, written out (no query builder).
-      const { rows } = await this.db.raw(RENEW_SQL, [now, expiresAt, now, siteId, terms, now]);
-      return rows.length === 1 ? toLease(rows[0]) : undefined;
-    }
+    // The hot path of a license server: on PostgreSQL, one statement for the renewals that arrive together.
+    if (this.postgres) return this.renewals.renew({ siteId, terms, now, expiresAt });
     const count = await where(this.db(SITES)).update(set);
     if (count !== 1) return undefined;
     const row = await this.db(SITES).where({ id: siteId }).first();
@@ -92,6 +112,17 @@ export class KnexSharingStore implements SharingStore {
     siteId: string | undefined,
     decide: (state: LeaseState) => { change: LeaseChange; result: T },
   ): Promise<T> {
+    // A deadlock with a batch of renewals (rows locked in another order) fails one of the two: try again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.lockedChange(siteId, decide);
+      } catch (e) {
+        if ((e as { code?: string }).code !== DEADLOCK || attempt >= 3) throw e;
+      }
+    }
+  }
+
+  private lockedChange<T>(siteId: string | undefined, decide: (state: LeaseState) => { change: LeaseChange; result: T }): Promise<T> {
     return this.db.transaction(async tx => {
       if (this.postgres) {
         await tx(LOCK).where({ id: 1 }).forUpdate().first('id');
