@@ -2,8 +2,9 @@
  * Guest script of the driver test: runs the backend's real USB device source
  * (createUsbDeviceSource on usb@3) as the key watcher would, scanning every
  * POLL_INTERVAL_MS and again on every hot-plug hint, and judges each scan
- * with the project's USB key rule (judgeUsbKey from -common) as one
- * management node ("guest"), carrying the rule's memory from scan to scan.
+ * as the watcher does — the backend's readingOf, then -common's judgeUsbKey
+ * — as one management node ("guest"), carrying the rule's memory from scan
+ * to scan.
  * Prints one JSON line whenever the scan or the status changes:
  *   {"trigger":"start"|"poll"|"event","ms":<since start>,"scan":<UsbScan>,
  *    "status":"ready"|"missing"|"abnormal"|"fault","keyId":…,"message":…}
@@ -26,7 +27,7 @@ import {
   judgeUsbKey,
   type UsbKeyMemory,
 } from '../../plugins/license-management-common/src/usbKey';
-import { nodeReading } from './nodeReading';
+import { readingOf } from '../../plugins/license-management-backend/src/usbKey/readingOf';
 
 if (process.env.START_UDEVD === '1') {
   const udevd = spawnSync('/usr/lib/systemd/systemd-udevd', ['--daemon'], {
@@ -55,7 +56,7 @@ const source = createUsbDeviceSource({
 
 const settings = { nodeTimeoutMs: 30_000, faultBufferMs: 72 * 3600_000 };
 let memory: UsbKeyMemory | undefined;
-let reading: ReturnType<typeof nodeReading> | undefined;
+let reading: ReturnType<typeof readingOf> | undefined;
 let last = '';
 let busy: Promise<void> = Promise.resolve();
 /** One scan after the one running (scans never overlap, as in the watcher). */
@@ -63,7 +64,7 @@ function look(trigger: string) {
   busy = busy.then(async () => {
     const scan = await source.scan();
     const now = Date.now();
-    reading = nodeReading('guest', scan, now, reading);
+    reading = readingOf(scan, reading, 'guest', now);
     const judgement = judgeUsbKey({
       readings: [reading],
       previous: memory,
