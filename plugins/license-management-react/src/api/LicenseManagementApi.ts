@@ -13,6 +13,13 @@ import type {
   UploadResult,
   UsageView,
 } from '@backstage-licensing/plugin-license-management-common';
+import type {
+  RegisteredSite,
+  ServerConnectRequest,
+  ServerConnection,
+  SharingPoolItem,
+  SharingSite,
+} from './serverLicensing';
 
 /** Filters and paging of `GET /records`; every field is optional. */
 export interface RecordQuery {
@@ -85,6 +92,21 @@ export interface LicenseManagementApi {
   getUsage(): Promise<UsageView[]>;
   /** May a feature be used (for `amount` more units of `metric`)? */
   check(request: CheckRequest): Promise<CheckResult>;
+
+  /** This portal as a client site (`GET /server`): the license server it uses, never the credential. */
+  getServerConnection(): Promise<ServerConnection>;
+  /** Connects to a license server (`PUT /server`); the status tells how it went. */
+  connectServer(request: ServerConnectRequest): Promise<ServerConnection>;
+  /** Goes back to local licensing (`DELETE /server`). */
+  disconnectServer(): Promise<void>;
+  /** On a license server: the client sites and their leases. */
+  listSharingSites(): Promise<SharingSite[]>;
+  /** On a license server: registers a client site; its credential is in the answer only. */
+  registerSharingSite(name: string): Promise<RegisteredSite>;
+  /** On a license server: revokes a client site; its lease ends at once. */
+  revokeSharingSite(id: string): Promise<void>;
+  /** On a license server: the pool per metric. */
+  getSharingPool(): Promise<SharingPoolItem[]>;
 }
 
 export const licenseManagementApiRef = createApiRef<LicenseManagementApi>({

@@ -23,6 +23,15 @@ import type {
   UploadOptions,
 } from './LicenseManagementApi';
 import { sendWithProgress } from './sendWithProgress';
+import type {
+  RegisteredSite,
+  ServerConnectRequest,
+  ServerConnection,
+  SharingPoolItem,
+  SharingSite,
+} from './serverLicensing';
+
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
 export interface LicenseManagementClientOptions {
   discoveryApi: DiscoveryApi;
@@ -145,9 +154,38 @@ export class LicenseManagementClient implements LicenseManagementApi {
   check(request: CheckRequest): Promise<CheckResult> {
     return this.json('/check', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: JSON_HEADERS,
       body: JSON.stringify(request),
     });
+  }
+
+  getServerConnection(): Promise<ServerConnection> {
+    return this.json('/server');
+  }
+
+  connectServer(request: ServerConnectRequest): Promise<ServerConnection> {
+    return this.json('/server', { method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify(request) });
+  }
+
+  async disconnectServer(): Promise<void> {
+    await this.request('/server', { method: 'DELETE' });
+  }
+
+  listSharingSites(): Promise<SharingSite[]> {
+    return this.json('/sharing/sites');
+  }
+
+  registerSharingSite(name: string): Promise<RegisteredSite> {
+    return this.json('/sharing/sites', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ name }) });
+  }
+
+  async revokeSharingSite(id: string): Promise<void> {
+    await this.request(`/sharing/sites/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  }
+
+  async getSharingPool(): Promise<SharingPoolItem[]> {
+    const { items } = await this.json<{ items: SharingPoolItem[] }>('/sharing/pool');
+    return items;
   }
 
   private baseUrl(): Promise<string> {

@@ -11,3 +11,13 @@ export { LicenseManagementClient } from './LicenseManagementClient';
 export { refusedDowngrade } from './refusedDowngrade';
 export type { RefusedDowngrade } from './refusedDowngrade';
 export type { LicenseManagementClientOptions } from './LicenseManagementClient';
+export type {
+  LicenseServerStatus,
+  LicenseServerView,
+  RegisteredSite,
+  ServerConnectRequest,
+  ServerConnection,
+  SharingPoolItem,
+  SharingSite,
+  SiteLease,
+} from './serverLicensing';

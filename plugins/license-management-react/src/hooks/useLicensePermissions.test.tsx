@@ -16,7 +16,11 @@ function withPermissions(allowed: string[]) {
 describe('useLicensePermissions', () => {
   it('answers each License Management permission of the signed-in user', async () => {
     const { result } = renderHook(() => useLicensePermissions(), {
-      wrapper: withPermissions(['license-management.license.create', 'license-management.record.read']),
+      wrapper: withPermissions([
+        'license-management.license.create',
+        'license-management.record.read',
+        'license-management.sharing.manage',
+      ]),
     });
     expect(result.current).toMatchObject({ canUpload: false, canDelete: false });
     await waitFor(() => expect(result.current.loading).toBe(false));
@@ -25,6 +29,7 @@ describe('useLicensePermissions', () => {
       canDelete: false,
       canRequestKey: false,
       canReadRecords: true,
+      canManageSharing: true,
       loading: false,
     });
   });

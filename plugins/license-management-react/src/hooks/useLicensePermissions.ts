@@ -4,6 +4,7 @@ import {
   licenseDeletePermission,
   recordReadPermission,
   requestKeyReadPermission,
+  sharingManagePermission,
 } from '@backstage-licensing/plugin-license-management-common';
 
 /** What the signed-in user may do on License Management. False while the answers are read. */
@@ -16,6 +17,8 @@ export interface LicensePermissions {
   canRequestKey: boolean;
   /** Read the licensing records (`record.read`). */
   canReadRecords: boolean;
+  /** On a license server: register and revoke client sites, read the pool (`sharing.manage`). */
+  canManageSharing: boolean;
   /** Some answer is still being read. */
   loading: boolean;
 }
@@ -26,11 +29,13 @@ export function useLicensePermissions(): LicensePermissions {
   const remove = usePermission({ permission: licenseDeletePermission });
   const requestKey = usePermission({ permission: requestKeyReadPermission });
   const records = usePermission({ permission: recordReadPermission });
+  const sharing = usePermission({ permission: sharingManagePermission });
   return {
     canUpload: create.allowed,
     canDelete: remove.allowed,
     canRequestKey: requestKey.allowed,
     canReadRecords: records.allowed,
-    loading: create.loading || remove.loading || requestKey.loading || records.loading,
+    canManageSharing: sharing.allowed,
+    loading: create.loading || remove.loading || requestKey.loading || records.loading || sharing.loading,
   };
 }

@@ -1,5 +1,6 @@
 import {
   DAY_MS,
+  DEGRADING_EXCEPTIONS,
   defaultLicenseCatalog,
   validThroughOf,
   type LicenseException,
@@ -9,6 +10,7 @@ import {
   type QuotaView,
   type UsageReport,
 } from '@backstage-licensing/plugin-license-management-common';
+import type { LicenseServerView, SharingPoolItem, SharingSite } from '../api/serverLicensing';
 
 export { DAY_MS };
 export const KEY_ID = 'ABCDE-FGHIJ-KLMNO-PQRST';
@@ -107,6 +109,8 @@ export function communityStatus(overrides: Partial<LicenseStatus> = {}): License
     server: { status: 'not-configured', url: null },
     evaluatedAt: iso(Date.now()),
     catalog: defaultLicenseCatalog,
+    // As the server decides it (degradedBy() in -common), from the exceptions given.
+    degradedBy: DEGRADING_EXCEPTIONS.filter(code => (overrides.exceptions ?? []).some(e => e.code === code)),
     ...overrides,
   };
 }
@@ -225,4 +229,68 @@ export function customCatalogStatus(): LicenseStatus {
     quotas: [aQuota('seats', 'Named seats', 25, 12), aQuota('insight-runs', 'Insight runs', 500, 40)],
     catalog: customCatalog,
   });
+}
+
+/** A USB key plugged into management node `node-a` and read: `ready`. */
+export function readyUsbKey(overrides: Partial<LicenseStatus['usbKey']> = {}): LicenseStatus['usbKey'] {
+  const seenAt = iso(Date.now() - 1_000);
+  return aUsbKey({
+    status: 'ready',
+    keyId: 'USBKEY-0001',
+    enabled: true,
+    nodes: [
+      { node: 'node-a', keys: ['USBKEY-0001'], faults: [], available: true, reason: null, seenAt },
+      { node: 'node-b', keys: [], faults: [], available: true, reason: null, seenAt },
+    ],
+    message: 'USB key USBKEY-0001 is plugged into node-a and read: licenses bound to it are in force.',
+    presentKeys: ['USBKEY-0001'],
+    scannedAt: seenAt,
+    ...overrides,
+  });
+}
+
+/**
+ * `/status.server`. A client site connected to a license server by default;
+ * the status carries the fields of a client-site backend (last contact,
+ * grace, message).
+ */
+export function aServer(overrides: Partial<LicenseServerView> = {}): LicenseStatus['server'] {
+  return {
+    status: 'connected',
+    url: 'http://licenses.example.com:7007',
+    lastContactAt: iso(Date.now() - 10_000),
+    graceUntil: null,
+    message: 'Connected to the license server at http://licenses.example.com:7007: this portal runs on leased quota.',
+    ...overrides,
+  } as LicenseStatus['server'];
+}
+
+/** A license server: Enterprise Prepaid serving client sites, 20 hosts leased. */
+export function servingStatus(): LicenseStatus {
+  return validStatus({
+    quotas: [{ ...aQuota('hosts', 'Hosts', 100, 42), leased: 20 }, aQuota('vmware-cpus', 'VMware CPUs', 32, 8)],
+    server: aServer({ status: 'serving', url: null, lastContactAt: null, message: 'This portal is a license server: it shares its quota with 2 client sites.' }),
+  });
+}
+
+/** `GET /sharing/pool` of {@link servingStatus}. */
+export function aPool(): SharingPoolItem[] {
+  return [
+    { metric: 'hosts', authorized: 100, usedLocally: 42, leased: 20, available: 38 },
+    { metric: 'vmware-cpus', authorized: 32, usedLocally: 8, leased: 0, available: 24 },
+  ];
+}
+
+/** `GET /sharing/sites`: one site with a lease, one registered and never seen. */
+export function someSites(): SharingSite[] {
+  return [
+    {
+      id: 'site-1',
+      name: 'Branch office',
+      createdAt: iso(Date.now() - 3 * DAY_MS),
+      lastSeenAt: iso(Date.now() - 15_000),
+      lease: { modules: ['vmware'], quota: { hosts: 20 }, expiresAt: iso(Date.now() + 45_000) },
+    },
+    { id: 'site-2', name: 'Lab', createdAt: iso(Date.now() - DAY_MS), lastSeenAt: null, lease: null },
+  ];
 }
