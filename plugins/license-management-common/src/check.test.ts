@@ -1,5 +1,5 @@
 import { compileCatalog } from './catalog';
-import { checkRequestProblem, decideFeature, decideQuota } from './check';
+import { checkRequestProblem, decideFeature, decideQuota, degradedBy } from './check';
 import { evaluateLicenses, type Evaluation, type EvaluationInput } from './evaluate';
 import type { CheckResult, InstalledLicense } from './types';
 import { base, DAY, now, plus } from './testUtils';
@@ -445,5 +445,16 @@ describe('decideFeature with licenses that have not started', () => {
     const r = decideFeature(catalog, e, 'backup');
     expect(r).toMatchObject({ allowed: false, code: 'EXPIRED' });
     expect(r.message).toContain('starts on 2026-01-04');
+  });
+});
+
+describe('degradedBy', () => {
+  const quota = (exceeded: boolean) => ({ metric: 'hosts', authorized: 10, used: exceeded ? 11 : 9, leased: 0, exceeded });
+  it('is empty when nothing degrades the portal', () => {
+    expect(degradedBy({ clockRollback: false, quotas: [quota(false)] })).toEqual([]);
+  });
+  it('names a clock behind the mark and use above a quota, in the order checks judge them', () => {
+    expect(degradedBy({ clockRollback: true, quotas: [quota(true)] })).toEqual(['CLOCK_ROLLBACK', 'QUOTA_EXCEEDED']);
+    expect(degradedBy({ clockRollback: false, quotas: [quota(false), quota(true)] })).toEqual(['QUOTA_EXCEEDED']);
   });
 });

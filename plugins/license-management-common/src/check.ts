@@ -1,6 +1,6 @@
 import type { LicenseCatalog } from './catalog';
 import { isoDate, type Evaluation } from './evaluate';
-import { isUsageFigure, validThroughOf } from './lists';
+import { isUsageFigure, validThroughOf, type DegradingException } from './lists';
 import type { CheckRequest, CheckResult } from './types';
 
 /**
@@ -42,6 +42,19 @@ export function checkRequestProblem(
 const OK = (message: string): CheckResult => ({ allowed: true, code: 'OK', message });
 
 /**
+ * What degrades the portal at this evaluation: the exceptions under which
+ * every feature but the essential ones is denied although a Base may be
+ * valid (a clock behind the high-water mark, use above a quota). In the
+ * order `decideFeature` judges them.
+ */
+export function degradedBy(evaluation: Pick<Evaluation, 'clockRollback' | 'quotas'>): DegradingException[] {
+  const by: DegradingException[] = [];
+  if (evaluation.clockRollback) by.push('CLOCK_ROLLBACK');
+  if (evaluation.quotas.some(q => q.exceeded)) by.push('QUOTA_EXCEEDED');
+  return by;
+}
+
+/**
  * Whether a feature may be used, judged from an evaluation. Pure and cheap:
  * a handful of map look-ups, no I/O. Call `checkRequestProblem` first.
  */
@@ -54,7 +67,8 @@ export function decideFeature(
   if (catalog.isEssential(feature)) {
     return OK(`${name} is always available.`);
   }
-  if (evaluation.clockRollback) {
+  const degraded = degradedBy(evaluation);
+  if (degraded.includes('CLOCK_ROLLBACK')) {
     return {
       allowed: false,
       code: 'CLOCK_ROLLBACK',
@@ -68,7 +82,7 @@ export function decideFeature(
       message: `${name} is unavailable: the Base license has expired (last valid day ${validThroughOf(evaluation.lastExpiredBase!.expiresAt)}, UTC). Upload a new license on the License Management page.`,
     };
   }
-  if (evaluation.quotas.some(q => q.exceeded)) {
+  if (degraded.includes('QUOTA_EXCEEDED')) {
     const over = evaluation.quotas.filter(q => q.exceeded).map(q => q.metric);
     return {
       allowed: false,

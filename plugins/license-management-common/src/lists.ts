@@ -9,9 +9,24 @@
 export const LICENSE_TYPES = ['base', 'plus'] as const;
 export type LicenseType = (typeof LICENSE_TYPES)[number];
 
-/** How a license is bound to the installation. */
-export const LICENSE_METHODS = ['request-key', 'usb-key'] as const;
+/**
+ * How a license is bound to the installation: the methods a license token may
+ * claim ({@link TOKEN_METHODS}), and `server`: a client site's licensing leased
+ * from a license server (PRODUCT.md §2.6), which no token can claim.
+ */
+export const LICENSE_METHODS = ['request-key', 'usb-key', 'server'] as const;
 export type LicenseMethod = (typeof LICENSE_METHODS)[number];
+/** The methods a license token's `license.method` may claim (PRODUCT.md §2.1). */
+export const TOKEN_METHODS = ['request-key', 'usb-key'] as const;
+
+/**
+ * `/status.server.status` (PRODUCT.md §2.6): `serving` a license server;
+ * `connected` a client site whose last renewal succeeded; `disconnected` one
+ * whose renewals fail (network, 5xx): its lease holds until `graceUntil`;
+ * `refused` the server answered no (bad or revoked credential, not enough quota).
+ */
+export const SERVER_STATUSES = ['not-configured', 'connected', 'disconnected', 'refused', 'serving'] as const;
+export type ServerStatus = (typeof SERVER_STATUSES)[number];
 
 /**
  * The state of one license. `tampered`: the stored row no longer matches its
@@ -59,7 +74,9 @@ export type CheckCode = (typeof CHECK_CODES)[number];
  * that installed nothing, with the reason; `usb-key`: the USB key changed
  * (inserted, removed, fault, abnormal, fault buffer started or ended), said
  * in the detail; `site`: a client site registered or revoked on a license
- * server (`lease`: a lease granted, changed, released or ended, PRODUCT.md §2.6).
+ * server (`lease`: a lease granted, changed, released or ended, PRODUCT.md §2.6);
+ * `server`: on a client site, connected, disconnected, refused, lease lost,
+ * reconnected, or server licensing set or turned off, said in the detail.
  */
 export const RECORD_ACTIONS = [
   'upload',
@@ -73,13 +90,22 @@ export const RECORD_ACTIONS = [
   'rejected',
   'usb-key',
   'site',
+  'server',
 ] as const;
 export type RecordAction = (typeof RECORD_ACTIONS)[number];
+
+/**
+ * The exceptions under which features are denied although the Base license
+ * is valid: the portal is degraded (`degradedBy` of `/status`; decided by
+ * `degradedBy()` in check.ts, which `decideFeature` also follows).
+ */
+export const DEGRADING_EXCEPTIONS = ['CLOCK_ROLLBACK', 'QUOTA_EXCEEDED'] as const;
+export type DegradingException = (typeof DEGRADING_EXCEPTIONS)[number];
 
 /** The words people read for the values of the lists above (page, CLI, CSV). */
 export const LIST_TITLES = {
   type: { base: 'Base', plus: 'Plus' } satisfies Record<LicenseType, string>,
-  method: { 'request-key': 'Request key', 'usb-key': 'USB key' } satisfies Record<LicenseMethod, string>,
+  method: { 'request-key': 'Request key', 'usb-key': 'USB key', server: 'License server' } satisfies Record<LicenseMethod, string>,
   state: {
     valid: 'Valid',
     superseded: 'Superseded',
@@ -101,13 +127,26 @@ export const LIST_TITLES = {
     rejected: 'Rejected',
     'usb-key': 'USB key',
     site: 'Client site',
+    server: 'License server',
   } satisfies Record<RecordAction, string>,
+  serverStatus: {
+    'not-configured': 'Not configured',
+    connected: 'Connected',
+    disconnected: 'Disconnected',
+    refused: 'Refused',
+    serving: 'Serving client sites',
+  } satisfies Record<ServerStatus, string>,
   usbKeyStatus: {
     ready: 'Ready',
     missing: 'Missing',
     abnormal: 'Abnormal',
     fault: 'Fault',
   } satisfies Record<UsbKeyStatus, string>,
+  /** Why a portal with a valid license is degraded, in a few words ("Degraded: quota exceeded"). */
+  degraded: {
+    CLOCK_ROLLBACK: 'system clock behind',
+    QUOTA_EXCEEDED: 'quota exceeded',
+  } satisfies Record<DegradingException, string>,
 } as const;
 
 /** One day, in ms. */

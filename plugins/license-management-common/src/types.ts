@@ -1,16 +1,18 @@
 import type { LicenseCatalogDefinition } from './catalog';
 import type {
   CheckCode,
+  DegradingException,
   ExceptionCode,
   LicenseMethod,
   LicenseState,
   LicenseType,
   PortalState,
   RecordAction,
+  ServerStatus,
   UsbKeyStatus,
 } from './lists';
 
-export type { CheckCode, ExceptionCode, LicenseMethod, LicenseState, LicenseType, PortalState, RecordAction, UsbKeyStatus };
+export type { CheckCode, DegradingException, ExceptionCode, LicenseMethod, LicenseState, LicenseType, PortalState, RecordAction, ServerStatus, UsbKeyStatus };
 
 /** A license as the domain sees it once its token is verified and stored. Times in ms. */
 export interface InstalledLicense {
@@ -120,8 +122,14 @@ export interface LicenseStatus {
   plus: LicenseView[];
   quotas: QuotaView[];
   exceptions: LicenseException[];
+  /**
+   * What degrades the portal (`degradedBy()`): features are denied although
+   * the Base may be valid. Empty when nothing does. The page shows
+   * "Degraded: …" from it while `state` is `valid`.
+   */
+  degradedBy: DegradingException[];
   usbKey: UsbKeyView;
-  server: { status: 'not-configured' | 'connected' | 'disconnected' | 'serving'; url: string | null };
+  server: LicenseServerView;
   evaluatedAt: string;
   /**
    * The catalog the portal runs with (`licenseManagement.catalog` in config,
@@ -130,6 +138,28 @@ export interface LicenseStatus {
    * {@link LIST_TITLES}; it compiles no catalog of its own.
    */
   catalog: LicenseCatalogDefinition;
+}
+
+/** Server licensing (PRODUCT.md §2.6), as `/status.server`. */
+export interface LicenseServerView {
+  status: ServerStatus;
+  /** The license server this client site leases from; null on a server or without one. */
+  url: string | null;
+  /** The last successful lease or renewal (ISO-8601); null before the first. */
+  lastContactAt: string | null;
+  /** The lease holds until then: the last success + `grace` (ISO-8601); null without a lease. */
+  graceUntil: string | null;
+  /** What the status means and what to do; for `refused`, the server's reason. */
+  message: string | null;
+}
+
+/** `GET /server`: this portal as a client site (PRODUCT.md §2.6); never the credential. */
+export interface ServerConnection {
+  url: string | null;
+  modules: string[];
+  quota: Record<string, number>;
+  /** `licenseManagement.server` in config, `PUT /server` (stored, wins over config), or none. */
+  source: 'config' | 'runtime' | 'none';
 }
 
 /** What one management node (a backend replica) last saw on its USB bus (`/status.usbKey.nodes[]`). */

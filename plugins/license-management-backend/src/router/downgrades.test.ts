@@ -80,6 +80,9 @@ describe.each(databases.eachSupportedId())('downgrades and reinstatement, on %p'
     const s = await status();
     expect(s.edition).toBe('standard');
     expect(s.exceptions.map((e: any) => e.code)).toEqual(['QUOTA_EXCEEDED']);
+    // The page words the degraded state from what the server decided.
+    expect(s.state).toBe('valid');
+    expect(s.degradedBy).toEqual(['QUOTA_EXCEEDED']);
     expect((await records()).slice(0, 2).map((r: any) => [r.action, r.licenseId, r.detail])).toEqual([
       ['replace', 'ent', 'replaced by std'],
       ['upload', 'std', null],

@@ -1,5 +1,6 @@
 import {
   daysLeftOf,
+  degradedBy,
   USB_KEY_DISABLED_VIEW,
   isDeletable,
   isExpiringSoon,
@@ -137,6 +138,7 @@ export function statusView(
     plus: [...evaluation.plus.values()].map(l => licenseView(l, 'valid', evaluation, catalog)),
     quotas: quotaViews(evaluation, catalog, reportsByMetric(s.usageReports)),
     exceptions: [...evaluation.exceptions],
+    degradedBy: degradedBy(evaluation),
     usbKey: info.usbKey ?? USB_KEY_DISABLED_VIEW,
     server: { status: s.serving ? 'serving' : 'not-configured', url: null },
     evaluatedAt: new Date(clock()).toISOString(),
