@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { LicenseCatalog } from './catalog';
 import { MAX_CLAIM_SECONDS } from './limits';
-import { LICENSE_METHODS, LICENSE_TYPES } from './lists';
+import { LICENSE_TYPES, TOKEN_METHODS } from './lists';
 import { slotOf } from './slots';
 
 /**
@@ -62,7 +62,7 @@ export const licenseClaimsSchema = z
       .object({
         type: z.enum(LICENSE_TYPES),
         item: text(1, 64),
-        method: z.enum(LICENSE_METHODS),
+        method: z.enum(TOKEN_METHODS),
         quota: z
           .record(text(1, 128), z.number().int().positive().max(Number.MAX_SAFE_INTEGER))
           .optional(),

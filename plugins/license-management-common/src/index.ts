@@ -24,3 +24,4 @@ export * from './constants';
 export * from './notices';
 export * from './pool';
 export * from './usbKey';
+export * from './leaseClient';
