@@ -10,12 +10,16 @@ const LOCK = 'license_sharing_lock';
 type Row = Record<string, any>;
 const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
 
-/** Unchanged renewals, many in one statement: each row is judged by its own conditions. */
-const renewSql = (rows: number) => `UPDATE ${SITES} AS s
-  SET lease_renewed_at = v.now, lease_expires_at = v.expires_at, last_seen_at = v.now
-  FROM (VALUES ${Array.from({ length: rows }, () => '(?::text, ?::text, ?::bigint, ?::bigint)').join(', ')}) AS v(id, terms, now, expires_at)
-  WHERE s.id = v.id AND s.lease_terms = v.terms AND s.revoked_at IS NULL AND s.lease_expires_at > v.now
-  RETURNING s.id, s.lease_modules, s.lease_quota, s.lease_granted_at, s.lease_renewed_at, s.lease_expires_at`;
+/**
+ * Unchanged renewals, many in one statement: the rows by primary key (an
+ * index scan whatever the batch size), each only if it holds exactly its
+ * site's terms. The batch is judged at its latest instant (a lease at the
+ * edge of its expiry takes the locked path) and gets that instant's expiry.
+ */
+const RENEW_SQL = `UPDATE ${SITES} SET lease_renewed_at = ?, lease_expires_at = ?, last_seen_at = ?
+  WHERE id = ANY(?::text[]) AND (id || chr(10) || lease_terms) = ANY(?::text[])
+    AND revoked_at IS NULL AND lease_expires_at > ?
+  RETURNING id, lease_modules, lease_quota, lease_granted_at, lease_renewed_at, lease_expires_at`;
 const DEADLOCK = '40P01';
 
 const NO_LEASE = {
@@ -59,7 +63,15 @@ export class KnexSharingStore implements SharingStore {
 
   private async renewBatch(batch: readonly Renewal[]): Promise<Map<string, StoredLease>> {
     const run = async (items: readonly Renewal[]) => {
-      const { rows } = await this.db.raw(renewSql(items.length), items.flatMap(r => [r.siteId, r.terms, r.now, r.expiresAt]));
+      const latest = items.reduce((a, b) => (b.now > a.now ? b : a));
+      const { rows } = await this.db.raw(RENEW_SQL, [
+        latest.now,
+        latest.expiresAt,
+        latest.now,
+        items.map(r => r.siteId),
+        items.map(r => `${r.siteId}\n${r.terms}`),
+        latest.now,
+      ]);
       return new Map<string, StoredLease>(rows.map((row: Row) => [String(row.id), toLease(row)]));
     };
     try {
