@@ -10,12 +10,9 @@ export { licenseManagementApiRef, LicenseManagementClient, refusedDowngrade } fr
 export type {
   LicenseManagementApi,
   LicenseManagementClientOptions,
-  LicenseServerStatus,
-  LicenseServerView,
   RecordQuery,
   RegisteredSite,
   ServerConnectRequest,
-  ServerConnection,
   SharingPoolItem,
   SharingSite,
   SiteLease,

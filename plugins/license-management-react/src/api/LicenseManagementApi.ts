@@ -12,11 +12,11 @@ import type {
   ReinstateResult,
   UploadResult,
   UsageView,
+  ServerConnection,
 } from '@backstage-licensing/plugin-license-management-common';
 import type {
   RegisteredSite,
   ServerConnectRequest,
-  ServerConnection,
   SharingPoolItem,
   SharingSite,
 } from './serverLicensing';

@@ -14,6 +14,7 @@ import {
   type ReinstateResult,
   type UploadResult,
   type UsageView,
+  type ServerConnection,
 } from '@backstage-licensing/plugin-license-management-common';
 import type {
   LicenseManagementApi,
@@ -26,7 +27,6 @@ import { sendWithProgress } from './sendWithProgress';
 import type {
   RegisteredSite,
   ServerConnectRequest,
-  ServerConnection,
   SharingPoolItem,
   SharingSite,
 } from './serverLicensing';

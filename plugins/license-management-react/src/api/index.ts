@@ -12,11 +12,8 @@ export { refusedDowngrade } from './refusedDowngrade';
 export type { RefusedDowngrade } from './refusedDowngrade';
 export type { LicenseManagementClientOptions } from './LicenseManagementClient';
 export type {
-  LicenseServerStatus,
-  LicenseServerView,
   RegisteredSite,
   ServerConnectRequest,
-  ServerConnection,
   SharingPoolItem,
   SharingSite,
   SiteLease,

@@ -1,32 +1,7 @@
 import type { PoolItem } from '@backstage-licensing/plugin-license-management-common';
 
-/**
- * Server licensing as the frontend reads it (PRODUCT.md §2.6). `/status.server`
- * of a client site or a license server; the fields after `url` come from
- * backends that run the client site (older ones send only status and url).
- */
-export type LicenseServerStatus = 'not-configured' | 'connected' | 'disconnected' | 'refused' | 'serving';
-
-export interface LicenseServerView {
-  status: LicenseServerStatus;
-  /** The license server this site leases from. */
-  url: string | null;
-  /** The last successful renewal (ISO-8601). */
-  lastContactAt?: string | null;
-  /** While disconnected: the lease holds until then (ISO-8601). */
-  graceUntil?: string | null;
-  /** What the status means and what to do; for `refused`, the server's reason. */
-  message?: string | null;
-}
-
-/** `GET /server`: this portal as a client site; never the credential. */
-export interface ServerConnection {
-  url: string | null;
-  modules: string[];
-  quota: Record<string, number>;
-  /** Where the setting comes from: `licenseManagement.server` in config, `PUT /server`, or none. */
-  source: 'config' | 'runtime' | 'none';
-}
+// `/status.server` (LicenseServerView) and `GET /server` (ServerConnection)
+// are -common's; the rest of the server licensing routes are typed here.
 
 /** `PUT /server`: connect to a license server (replaces the whole earlier setting). */
 export interface ServerConnectRequest {

@@ -5,12 +5,13 @@ import {
   validThroughOf,
   type LicenseException,
   type LicenseRecord,
+  type LicenseServerView,
   type LicenseStatus,
   type LicenseView,
   type QuotaView,
   type UsageReport,
 } from '@backstage-licensing/plugin-license-management-common';
-import type { LicenseServerView, SharingPoolItem, SharingSite } from '../api/serverLicensing';
+import type { SharingPoolItem, SharingSite } from '../api/serverLicensing';
 
 export { DAY_MS };
 export const KEY_ID = 'ABCDE-FGHIJ-KLMNO-PQRST';
@@ -106,7 +107,7 @@ export function communityStatus(overrides: Partial<LicenseStatus> = {}): License
     quotas: [],
     exceptions: [],
     usbKey: aUsbKey(),
-    server: { status: 'not-configured', url: null },
+    server: { status: 'not-configured', url: null, lastContactAt: null, graceUntil: null, message: null },
     evaluatedAt: iso(Date.now()),
     catalog: defaultLicenseCatalog,
     // As the server decides it (degradedBy() in -common), from the exceptions given.
@@ -254,7 +255,7 @@ export function readyUsbKey(overrides: Partial<LicenseStatus['usbKey']> = {}): L
  * the status carries the fields of a client-site backend (last contact,
  * grace, message).
  */
-export function aServer(overrides: Partial<LicenseServerView> = {}): LicenseStatus['server'] {
+export function aServer(overrides: Partial<LicenseServerView> = {}): LicenseServerView {
   return {
     status: 'connected',
     url: 'http://licenses.example.com:7007',
@@ -262,7 +263,7 @@ export function aServer(overrides: Partial<LicenseServerView> = {}): LicenseStat
     graceUntil: null,
     message: 'Connected to the license server at http://licenses.example.com:7007: this portal runs on leased quota.',
     ...overrides,
-  } as LicenseStatus['server'];
+  };
 }
 
 /** A license server: Enterprise Prepaid serving client sites, 20 hosts leased. */

@@ -3,11 +3,11 @@ import type {
   LicenseRecord,
   LicenseStatus,
   LicenseView,
+  ServerConnection,
 } from '@backstage-licensing/plugin-license-management-common';
 import { http, HttpResponse } from 'msw';
 import type {
   ServerConnectRequest,
-  ServerConnection,
   SharingPoolItem,
   SharingSite,
 } from '../api/serverLicensing';
@@ -105,7 +105,7 @@ export function licenseHandlers(fake: FakeBackend) {
           lastContactAt: new Date().toISOString(),
           graceUntil: null,
           message: `Connected to the license server at ${body.url}.`,
-        } as LicenseStatus['server'],
+        }
       };
       return HttpResponse.json(fake.connection);
     }),
@@ -114,7 +114,7 @@ export function licenseHandlers(fake: FakeBackend) {
       fake.connection = NO_CONNECTION;
       fake.status = {
         ...fake.status,
-        server: { status: 'not-configured', url: null, lastContactAt: null, graceUntil: null, message: null } as LicenseStatus['server'],
+        server: { status: 'not-configured', url: null, lastContactAt: null, graceUntil: null, message: null }
       };
       return new HttpResponse(null, { status: 204 });
     }),

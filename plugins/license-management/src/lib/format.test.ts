@@ -9,6 +9,7 @@ import {
   mechanismLabel,
   methodLabel,
   stateLabel,
+  timeLeftText,
   typeLabel,
   validThroughText,
 } from './format';
@@ -63,5 +64,19 @@ describe('format', () => {
     expect(formatBytes(812)).toBe('812 B');
     expect(formatBytes(3482)).toBe('3.4 KiB');
     expect(formatBytes(2 * 1024 * 1024)).toBe('2.0 MiB');
+  });
+});
+
+describe('timeLeftText', () => {
+  const now = Date.parse('2030-01-01T00:00:00Z');
+  const at = (ms: number) => new Date(now + ms).toISOString();
+  it('says what is left in the two largest units, and when it has ended', () => {
+    expect(timeLeftText(at((2 * 24 + 3) * 3_600_000 + 120_000), now)).toBe('2 days 3 hours left');
+    expect(timeLeftText(at(24 * 3_600_000), now)).toBe('1 day left');
+    expect(timeLeftText(at(3_600_000 + 45 * 60_000), now)).toBe('1 hour 45 minutes left');
+    expect(timeLeftText(at(45 * 60_000 + 5_000), now)).toBe('45 minutes left');
+    expect(timeLeftText(at(30_000), now)).toBe('less than a minute left');
+    expect(timeLeftText(at(0), now)).toBe('ended');
+    expect(timeLeftText(null, now)).toBe('—');
   });
 });

@@ -81,3 +81,27 @@ export function formatBytes(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
+
+/**
+ * What is left until `until`, for people: "2 days 3 hours left", "45 minutes
+ * left", "less than a minute left"; "ended" once it has passed.
+ */
+export function timeLeftText(until: string | null | undefined, now: number = Date.now()): string {
+  if (!until) return '—';
+  const ms = Date.parse(until) - now;
+  if (ms <= 0) return 'ended';
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return 'less than a minute left';
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  const parts = days > 0 ? [plural(days, 'day'), hours > 0 && plural(hours, 'hour')] : hours > 0 ? [plural(hours, 'hour'), mins > 0 && plural(mins, 'minute')] : [plural(mins, 'minute')];
+  return `${parts.filter(Boolean).join(' ')} left`;
+}
+
+/** A date and time to the second, in the viewer's locale: when a node or a site was last seen. */
+export function formatMoment(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}

@@ -5,7 +5,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import React from 'react';
 import { CONSEQUENCES, downgradeRefusal } from '../../../../license-management-react/src/testUtils/downgrade';
-import { aLicense } from '../../testUtils/fixtures';
+import { aLicense, aServer } from '../../testUtils/fixtures';
 import { API, renderLicensing } from '../../testUtils/renderLicensing';
 import { UploadLicenseDialog } from './UploadLicenseDialog';
 
@@ -25,7 +25,7 @@ async function renderDialog() {
   const onUploaded = jest.fn();
   const onClose = jest.fn();
   await renderLicensing(
-    <UploadLicenseDialog open onClose={onClose} onUploaded={onUploaded} server={{ status: 'not-configured', url: null }} />,
+    <UploadLicenseDialog open onClose={onClose} onUploaded={onUploaded} server={aServer({ status: 'not-configured', url: null, lastContactAt: null, message: null })} />,
   );
   await user.upload(screen.getByTestId('license-file-input'), standardFile());
   await user.click(screen.getByRole('button', { name: 'Upload' }));

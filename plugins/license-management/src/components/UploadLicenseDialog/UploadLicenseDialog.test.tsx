@@ -5,7 +5,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import React from 'react';
 import type { LicenseManagementApi, UploadOptions } from '@backstage-licensing/plugin-license-management-react';
-import { aLicense, aPlusLicense } from '../../testUtils/fixtures';
+import { aLicense, aPlusLicense, aServer } from '../../testUtils/fixtures';
 import { API, renderLicensing } from '../../testUtils/renderLicensing';
 import { errorBody } from '../../testUtils/server';
 import { UploadLicenseDialog } from './UploadLicenseDialog';
@@ -23,7 +23,7 @@ async function renderDialog(api?: LicenseManagementApi) {
   const onUploaded = jest.fn();
   const onClose = jest.fn();
   await renderLicensing(
-    <UploadLicenseDialog open onClose={onClose} onUploaded={onUploaded} server={{ status: 'not-configured', url: null }} />,
+    <UploadLicenseDialog open onClose={onClose} onUploaded={onUploaded} server={aServer({ status: 'not-configured', url: null, lastContactAt: null, message: null })} />,
     { api },
   );
   return { onUploaded, onClose };
