@@ -17,6 +17,8 @@ import { readSettings } from './config';
 import { KnexLicenseStore } from './database/KnexLicenseStore';
 import { createRouter } from './router/createRouter';
 import { startLicenseNotifications } from './notify/startLicenseNotifications';
+import { createLeaseClient } from './leaseClient/startLeaseClient';
+import { createServerRouter } from './leaseClient/createServerRouter';
 import { createSharingRouter, LEASE_PATH } from './sharing/createSharingRouter';
 import { startLicenseSharing } from './sharing/startLicenseSharing';
 import { DefaultLicenseEngine } from './service/DefaultLicenseEngine';
@@ -79,8 +81,10 @@ export const licenseManagementPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(licenseManagementPermissions);
         const store = await KnexLicenseStore.create(deps.database, logger);
         const usbKeyState = await startUsbKeyWatcher({ ...deps, settings: settings.usbKey, clock });
-        const engine = await DefaultLicenseEngine.create({ ...settings, store, logger, clock, usbKeyState });
+        const leaseClient = await createLeaseClient({ ...deps, catalog: settings.catalog, clock });
+        const engine = await DefaultLicenseEngine.create({ ...settings, store, logger, clock, usbKeyState, leaseState: leaseClient });
         engine.start();
+        leaseClient.start();
         lifecycle.addShutdownHook(() => engine.stop());
         if (settings.vendorKeys.size === 0) {
           logger.warn('No vendor keys configured (licenseManagement.vendorKeys): every license upload will be refused.');
@@ -92,6 +96,7 @@ export const licenseManagementPlugin = createBackendPlugin({
         deps.httpRouter.use(
           await createRouter({ ...deps, engine, readPermissionCacheMs: settings.readPermissionCacheMs }),
         );
+        deps.httpRouter.use(createServerRouter({ ...deps, leaseClient, catalog: settings.catalog }));
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         // A license server's lease routes take a client site's credential, not a Backstage one.
         deps.httpRouter.use(createSharingRouter({ ...deps, leaseServer }));

@@ -86,6 +86,7 @@ export class DefaultLicenseEngine implements LicenseEngine {
       rollbackToleranceMs: options.rollbackToleranceMs,
       logger,
       usbKeyState: options.usbKeyState,
+      leaseState: options.leaseState,
     });
     this.syncer = new SnapshotSync(this.snapshot, { syncIntervalMs: options.syncIntervalMs, logger });
     this.writes = { store, catalog, vendorKeys, installationKeyId: identity.keyId, clock: this.clock, snapshot: this.snapshot, sync: this.syncer, usbKeyState: options.usbKeyState };
@@ -140,6 +141,7 @@ export class DefaultLicenseEngine implements LicenseEngine {
       keyId: this.keyId,
       catalog: this.catalogDefinition,
       usbKey: this.options.usbKeyState?.view() ?? USB_KEY_DISABLED_VIEW,
+      server: this.options.leaseState?.view(),
     });
   }
 

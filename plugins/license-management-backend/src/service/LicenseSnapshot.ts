@@ -1,4 +1,5 @@
 import {
+  evaluateClientSite,
   evaluateLicenses,
   type CheckResult,
   type Evaluation,
@@ -10,6 +11,7 @@ import { type LicenseStore, type StoredLicense, type UsageReportRow, usageTotals
 import { HighWaterMark } from './highWater';
 import { type TamperedRow, VerifiedTokens, verifyStoredLicenses } from './storedLicenses';
 import type { UsbKeyState } from '../usbKey/UsbKeyWatcher';
+import type { LeaseClientState } from '../leaseClient/LeaseClient';
 
 export interface SnapshotOptions {
   store: LicenseStore;
@@ -24,6 +26,8 @@ export interface SnapshotOptions {
   logger: { warn(m: string, e?: Error): void };
   /** The USB key, when USB key licensing is enabled: usb-key licenses count only while their key does. */
   usbKeyState?: UsbKeyState;
+  /** A client site: while server licensing is on, the lease is evaluated instead of the local licenses (evaluateClientSite). */
+  leaseState?: LeaseClientState;
 }
 
 /**
@@ -60,6 +64,10 @@ export class LicenseSnapshot {
     options.usbKeyState?.onJudged(changed => {
       this.invalidate();
       if (changed) for (const listener of this.listeners) listener(this.revision);
+    });
+    options.leaseState?.onChange(() => {
+      this.invalidate();
+      for (const listener of this.listeners) listener(this.revision);
     });
   }
 
@@ -126,10 +134,20 @@ export class LicenseSnapshot {
     const now = this.options.clock();
     const cached = this.cached;
     if (cached && now < cached.validUntil && now >= cached.at - 1000) return cached;
-    const evaluation = this.evaluateAt(now);
+    const evaluation = evaluateClientSite(this.evaluationInput(now), this.options.leaseState?.state());
     this.cached = { ...evaluation, validUntil: Math.min(evaluation.validUntil, now + 60_000) };
     this.decisions.clear();
     return this.cached;
+  }
+
+  /**
+   * The installed licenses judged now: the evaluation, or, while a lease
+   * licenses the site instead, the local licenses by themselves (their
+   * states on `GET /licenses`; they count again when server licensing is off).
+   */
+  localEvaluation(): Evaluation {
+    const state = this.options.leaseState?.state();
+    return !state || state.status === 'not-configured' ? this.evaluation() : this.evaluateAt(this.options.clock());
   }
 
   /** The licenses judged at `now` (the high-water mark applies): as they stand, or as a change would leave them. */

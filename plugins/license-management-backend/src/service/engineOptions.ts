@@ -2,6 +2,7 @@ import type { LicenseCatalog } from '@backstage-licensing/plugin-license-managem
 import type { VendorKeyring } from '@backstage-licensing/plugin-license-management-node';
 import type { LicenseStore } from '../database/LicenseStore';
 import type { UsbKeyState } from '../usbKey/UsbKeyWatcher';
+import type { LeaseClientState } from '../leaseClient/LeaseClient';
 
 /** What a DefaultLicenseEngine is made of: its store, catalog, vendor keys, clocks and settings. */
 export interface DefaultLicenseEngineOptions {
@@ -26,4 +27,6 @@ export interface DefaultLicenseEngineOptions {
   portalUrl?: string;
   /** The USB key watcher of this node, when `licenseManagement.usbKey.enabled`. */
   usbKeyState?: UsbKeyState;
+  /** This portal as a client site of a license server: while server licensing is on, its lease is evaluated instead of the local licenses. */
+  leaseState?: LeaseClientState;
 }

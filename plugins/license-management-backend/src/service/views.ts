@@ -11,6 +11,7 @@ import {
   type LicenseCatalogDefinition,
   type LicenseState,
   type LicenseStatus,
+  type LicenseServerView,
   type LicenseView,
   type QuotaView,
   type UsageReport,
@@ -61,7 +62,7 @@ export function licenseView(
 
 /** Every stored license, trusted or tampered, in upload order. */
 export function licenseViews(s: LicenseSnapshot): LicenseView[] {
-  const evaluation = s.evaluation();
+  const evaluation = s.localEvaluation();
   const { catalog } = s.options;
   const all = [
     ...s.licenses.map(l => ({ seq: l.uploadSeq, view: licenseView(l, evaluation.states.get(l.id)!, evaluation, catalog) })),
@@ -122,7 +123,7 @@ export function usageViews(s: LicenseSnapshot): UsageView[] {
 /** `GET /status`: the whole picture, judged now. */
 export function statusView(
   s: LicenseSnapshot,
-  info: { productVersion: string; keyId: string; catalog: LicenseCatalogDefinition; usbKey?: UsbKeyView },
+  info: { productVersion: string; keyId: string; catalog: LicenseCatalogDefinition; usbKey?: UsbKeyView; server?: LicenseServerView },
 ): LicenseStatus {
   const evaluation = s.evaluation();
   const { catalog, clock } = s.options;
@@ -140,7 +141,10 @@ export function statusView(
     exceptions: [...evaluation.exceptions],
     degradedBy: degradedBy(evaluation),
     usbKey: info.usbKey ?? USB_KEY_DISABLED_VIEW,
-    server: { status: s.serving ? 'serving' : 'not-configured', url: null },
+    server:
+      info.server && info.server.status !== 'not-configured'
+        ? info.server
+        : { status: s.serving ? 'serving' : 'not-configured', url: null, lastContactAt: null, graceUntil: null, message: null },
     evaluatedAt: new Date(clock()).toISOString(),
     catalog: info.catalog,
   };
