@@ -97,6 +97,30 @@ export interface Config {
       leaseTtl?: { milliseconds?: number; seconds?: number; minutes?: number; hours?: number; days?: number } | string;
     };
     /**
+     * Server licensing, the client site (PRODUCT.md §2.6): this portal leases
+     * its licensing from a license server. `PUT /server` at runtime (stored in
+     * the database) wins over this; `DELETE /server` turns it off. Without
+     * `url` and `credential` only the timing applies (to a runtime setting).
+     */
+    server?: {
+      /** The license server portal's backend base URL, e.g. http://licenses.example.com:7007. */
+      url?: string;
+      /**
+       * The client site credential the server's admin gave
+       * (`license-ctl sharing add-site NAME` on the server).
+       * @visibility secret
+       */
+      credential?: string;
+      /** Plus modules to lease; each must be in force on the server. */
+      modules?: string[];
+      /** Quota to lease per metric, e.g. { hosts: 5 }: all or nothing. */
+      quota?: { [metric: string]: number };
+      /** How often the lease is renewed (and retried while disconnected). 1 s to 1 h. Default { seconds: 20 }. */
+      renewInterval?: { milliseconds?: number; seconds?: number; minutes?: number; hours?: number } | string;
+      /** How long the lease holds after the last successful renewal. renewInterval to 365 days. Default { hours: 24 }. */
+      grace?: { milliseconds?: number; seconds?: number; minutes?: number; hours?: number; days?: number } | string;
+    };
+    /**
      * Replaces the default catalog of editions, modules, features and metrics.
      */
     catalog?: {
