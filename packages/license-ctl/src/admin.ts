@@ -99,9 +99,19 @@ export async function status(opts: ClientOptions, json: boolean, out: Output) {
     rows.push(['Quota', `${q.metric} ${q.used}${q.leased ? ` + ${q.leased} leased` : ''}/${q.authorized}${q.exceeded ? ' EXCEEDED' : ''}`]);
   }
   if (s.server?.status === 'serving') rows.push(['License server', 'serving client sites (license-ctl sharing sites)']);
+  else if (s.server && s.server.status !== 'not-configured') rows.push(['License server', serverText(s.server)]);
   for (const e of s.exceptions) rows.push(['Exception', `${e.code}: ${e.message}`]);
   const width = Math.max(...rows.map(r => r[0].length));
   for (const [k, v] of rows) out.line(`${k.padEnd(width)}  ${v}`);
+}
+
+/** A client site's server line: "connected to URL; last contact T; lease holds until G". */
+function serverText(v: LicenseStatus['server']): string {
+  const parts = [`${v.status} (${v.url ?? '-'})`];
+  if (v.lastContactAt) parts.push(`last contact ${v.lastContactAt}`);
+  if (v.graceUntil) parts.push(`lease holds until ${v.graceUntil}`);
+  if (v.status === 'refused' && v.message) parts.push(v.message);
+  return parts.join('; ');
 }
 
 /** `clock acknowledge`: an admin confirms a clock fault; the backend resets its high-water mark to now. */

@@ -14,6 +14,7 @@ import {
 import * as admin from './admin';
 import { DowngradeRefusedError, UsageError } from './errors';
 import { stdout, type Output } from './output';
+import * as server from './server';
 import * as sharing from './sharing';
 import * as vendor from './vendor';
 
@@ -88,6 +89,20 @@ function buildProgram(out: Output, errors: { write(s: string): void }) {
     .addOption(new Option('--state <state>', 'license state').choices(LICENSE_STATES))
     .addOption(new Option('--action <action>', 'what happened').choices(RECORD_ACTIONS))
     .action((o: Conn & admin.RecordOptions) => admin.records(o, o, out));
+
+  const srv = program.command('server').description('this portal as a client site of a license server');
+  conn(
+    srv
+      .command('connect')
+      .description('lease licensing from a license server (stored; wins over config)')
+      .requiredOption('--server-url <url>', "the license server portal's backend base URL")
+      .option('--credential <credential>', 'the client site credential (or LICENSE_CTL_SITE_CREDENTIAL)')
+      .option('--module <module>', 'a Plus module to lease (repeatable)', (m: string, all: string[]) => [...all, m], [])
+      .option('--quota <spec>', 'quota to lease: METRIC=N[,METRIC=N]...'),
+  ).action((o: Conn & server.ConnectOptions) => server.connect(o, o, out));
+  conn(srv.command('disconnect').description('back to local licensing; the lease is given back')).action((o: Conn) =>
+    server.disconnect(o, out),
+  );
 
   const share = program.command('sharing').description('on a license server: client sites and their leases');
   conn(share.command('add-site').description('register a client site; prints its credential, once').argument('<name>', 'site name'))
