@@ -3,7 +3,7 @@ import { compileCatalog } from '@backstage-licensing/plugin-license-management-c
 import { DEFAULT_GRACE_MS, DEFAULT_RENEW_INTERVAL_MS, readLeaseClientSettings } from './config';
 
 const catalog = compileCatalog();
-const read = (server: unknown) => readLeaseClientSettings(new ConfigReader({ licenseManagement: { server } }), catalog);
+const read = (server: unknown) => readLeaseClientSettings(new ConfigReader({ licenseManagement: { server } } as any), catalog);
 
 describe('licenseManagement.server', () => {
   it('is off without it, with the default timing', () => {
