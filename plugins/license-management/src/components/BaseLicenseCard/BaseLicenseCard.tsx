@@ -1,11 +1,12 @@
 import { InfoCard } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
 import type { LicenseView } from '@backstage-licensing/plugin-license-management-common';
 import { useCatalogTitles } from '@backstage-licensing/plugin-license-management-react';
 import React from 'react';
 import { daysLeftText, formatDateTime, formatDay, formatQuota, methodLabel } from '../../lib/format';
 import { DefinitionList } from '../DefinitionList';
-import { LicenseStateLabel } from '../LicenseStateLabel';
+import { LicenseStateLabel, keyMissingHint } from '../LicenseStateLabel';
 
 export interface BaseLicenseCardProps {
   /** The Base license in force, or the one that expired last; null in the community edition. */
@@ -45,6 +46,11 @@ export function BaseLicenseCard({ base }: BaseLicenseCardProps) {
           ['License ID', base.id],
         ]}
       />
+      {base.state === 'key-missing' && (
+        <Alert severity="warning" style={{ marginTop: 12 }} data-testid="base-key-missing">
+          {keyMissingHint(base.keyId)}
+        </Alert>
+      )}
     </InfoCard>
   );
 }

@@ -13,6 +13,7 @@ import {
   useLicenseStatus,
 } from '@backstage-licensing/plugin-license-management-react';
 import { BaseLicenseCard } from '../BaseLicenseCard';
+import { ClientSites } from '../ClientSites';
 import { ExpiryTimeline } from '../ExpiryTimeline';
 import { LicenseServerCard } from '../LicenseServerCard';
 import { LicenseSummaryCard } from '../LicenseSummaryCard';
@@ -31,7 +32,7 @@ export function LicenseOverview() {
   const licenses = useAsyncRetry(() => api.listLicenses(), [api, revision]);
   const [uploadOpen, setUploadOpen] = useState(false);
   const [toReinstate, setToReinstate] = useState<LicenseView>();
-  const { canUpload, canDelete, canRequestKey } = useLicensePermissions();
+  const { canUpload, canDelete, canRequestKey, canManageSharing } = useLicensePermissions();
 
   const reloadAll = useCallback(async () => {
     await refresh();
@@ -122,12 +123,19 @@ export function LicenseOverview() {
         <Grid item xs={12} sm={6} md={3}>
           <LicenseServerCard server={status.server} />
         </Grid>
+        {status.server.status === 'serving' && canManageSharing && (
+          <Grid item xs={12}>
+            <ContentHeader title="Client Sites" description="Portals that lease quota from this license server." />
+            <ClientSites revision={revision} />
+          </Grid>
+        )}
       </Grid>
       <UploadLicenseDialog
         open={uploadOpen}
         onClose={() => setUploadOpen(false)}
         onUploaded={reloadAll}
         server={status.server}
+        onServerChanged={refresh}
       />
       <ReinstateLicenseDialog
         license={toReinstate}

@@ -27,6 +27,8 @@ export function LicenseStateLabel({ state, expiringSoon, degraded }: LicenseStat
     case 'valid':
       if (degraded) return <StatusError>Degraded: {degraded}</StatusError>;
       return expiringSoon ? <StatusWarning>{label}, expiring soon</StatusWarning> : <StatusOK>{label}</StatusOK>;
+    case 'key-missing':
+      return <StatusWarning>{label}</StatusWarning>;
     case 'expired':
     case 'tampered':
       return <StatusError>{label}</StatusError>;
@@ -39,4 +41,9 @@ export function LicenseStateLabel({ state, expiringSoon, degraded }: LicenseStat
     default:
       return <>{label}</>;
   }
+}
+
+/** What to do about a license whose USB key does not count now: plug it in. */
+export function keyMissingHint(keyId: string): string {
+  return `Plug USB key ${keyId} into a management node: this license counts only while its key is present.`;
 }

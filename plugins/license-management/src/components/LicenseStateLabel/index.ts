@@ -1,2 +1,2 @@
-export { LicenseStateLabel } from './LicenseStateLabel';
+export { LicenseStateLabel, keyMissingHint } from './LicenseStateLabel';
 export type { LicenseStateLabelProps } from './LicenseStateLabel';

@@ -2,6 +2,7 @@ import { Table, type TableColumn } from '@backstage/core-components';
 import Button from '@material-ui/core/Button';
 import IconButton from '@material-ui/core/IconButton';
 import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
 import useMediaQuery from '@material-ui/core/useMediaQuery';
 import type { Theme } from '@material-ui/core/styles';
 import DeleteIcon from '@material-ui/icons/Delete';
@@ -10,7 +11,7 @@ import { useCatalogTitles } from '@backstage-licensing/plugin-license-management
 import React, { useState } from 'react';
 import { formatDate, formatDateTime, formatDay, formatQuota, methodLabel } from '../../lib/format';
 import { DeleteLicenseDialog } from '../DeleteLicenseDialog';
-import { LicenseStateLabel } from '../LicenseStateLabel';
+import { LicenseStateLabel, keyMissingHint } from '../LicenseStateLabel';
 
 export interface PlusLicensesTableProps {
   /** Every installed Plus license, whatever its state. */
@@ -48,7 +49,19 @@ export function PlusLicensesTable({ licenses, canDelete, onDeleted, onReinstate 
     {
       title: 'State',
       field: 'state',
-      render: l => <LicenseStateLabel state={l.state} expiringSoon={l.expiringSoon} />,
+      render: l =>
+        l.state === 'key-missing' ? (
+          <Tooltip title={keyMissingHint(l.keyId)}>
+            <span>
+              <LicenseStateLabel state={l.state} />
+              <Typography variant="caption" color="textSecondary" component="div" style={{ whiteSpace: 'nowrap' }}>
+                Plug in USB key {l.keyId}
+              </Typography>
+            </span>
+          </Tooltip>
+        ) : (
+          <LicenseStateLabel state={l.state} expiringSoon={l.expiringSoon} />
+        ),
     },
     { title: 'Quota', render: l => formatQuota(l.quota, titles) },
     { title: 'Method', hidden: narrow, cellStyle: nowrap, render: l => methodLabel(l.method) },

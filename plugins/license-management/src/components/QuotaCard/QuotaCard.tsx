@@ -41,15 +41,22 @@ function Reporters({ quota }: { quota: QuotaView }) {
 export function QuotaCard({ quotas }: QuotaCardProps) {
   const classes = useStyles();
   return (
-    <InfoCard title="Quotas" subheader="In use against authorized, summed over the licenses in force.">
+    <InfoCard
+      title="Quotas"
+      subheader="In use (and, on a license server, leased to client sites) against authorized, summed over the licenses in force."
+    >
       {quotas.length === 0 && (
         <Typography variant="body2" color="textSecondary">
           No quotas: the licenses in force carry none and nothing reports usage.
         </Typography>
       )}
       {quotas.map(q => {
-        const unlicensed = q.authorized === 0 && !q.exceeded;
-        const ratio = q.authorized > 0 ? q.used / q.authorized : q.exceeded ? 1 : 0;
+        // On a license server, what client sites lease counts against the quota too.
+        const leased = q.leased ?? 0;
+        const unlicensed = q.authorized === 0 && !q.exceeded && leased === 0;
+        const taken = q.used + leased;
+        const ratio = q.authorized > 0 ? taken / q.authorized : q.exceeded ? 1 : 0;
+        const usedText = leased > 0 ? `${q.used.toLocaleString()} in use + ${leased.toLocaleString()} leased` : q.used.toLocaleString();
         return (
           <Box key={q.metric} className={classes.row} data-testid={`quota-${q.metric}`}>
             <Box display="flex" justifyContent="space-between">
@@ -61,7 +68,7 @@ export function QuotaCard({ quotas }: QuotaCardProps) {
               >
                 {unlicensed
                   ? `${q.used.toLocaleString()} in use, not licensed`
-                  : `${q.used.toLocaleString()} of ${q.authorized.toLocaleString()}${q.exceeded ? ' — exceeded' : ''}`}
+                  : `${usedText} of ${q.authorized.toLocaleString()}${q.exceeded ? ' — exceeded' : ''}`}
               </Typography>
             </Box>
             {!unlicensed && (

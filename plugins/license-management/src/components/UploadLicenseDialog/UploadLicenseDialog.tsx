@@ -14,10 +14,7 @@ import RadioGroup from '@material-ui/core/RadioGroup';
 import Typography from '@material-ui/core/Typography';
 import AttachFileIcon from '@material-ui/icons/AttachFile';
 import Alert from '@material-ui/lab/Alert';
-import type {
-  LicenseStatus,
-  UploadResult,
-} from '@backstage-licensing/plugin-license-management-common';
+import type { LicenseServerView, UploadResult } from '@backstage-licensing/plugin-license-management-common';
 import React, { useRef, useState } from 'react';
 import {
   licenseManagementApiRef,
@@ -27,6 +24,7 @@ import {
 import { formatBytes } from '../../lib/format';
 import { DowngradeConsequences } from '../DowngradeConsequences';
 import { LICENSE_FILE_ACCEPT, checkLicenseFile } from './checkLicenseFile';
+import { ServerConnectionForm, isClientSite } from './ServerConnectionForm';
 import { UploadFailure, UploadOutcome } from './UploadOutcome';
 
 type Phase =
@@ -44,15 +42,19 @@ export interface UploadLicenseDialogProps {
   /** Called after a successful upload (also when nothing was new). */
   onUploaded: (result: UploadResult) => void;
   /** For the Server licensing choice: the license server, as the status reports it. */
-  server?: LicenseStatus['server'];
+  server?: LicenseServerView;
+  /** Called after this portal connected to or disconnected from a license server. */
+  onServerChanged?: () => Promise<unknown> | void;
 }
 
 /** Licensing method, a license file, the upload with its progress, and the server's answer. */
-export function UploadLicenseDialog({ open, onClose, onUploaded, server }: UploadLicenseDialogProps) {
+export function UploadLicenseDialog({ open, onClose, onUploaded, server, onServerChanged }: UploadLicenseDialogProps) {
   const api = useApi(licenseManagementApiRef);
   const input = useRef<HTMLInputElement>(null);
   const abort = useRef<AbortController>();
-  const [method, setMethod] = useState<'local' | 'server'>('local');
+  // A client site opens on the Server method: that is how it is licensed.
+  const firstMethod = isClientSite(server) ? 'server' : 'local';
+  const [method, setMethod] = useState<'local' | 'server'>(firstMethod);
   const [file, setFile] = useState<File>();
   const [fileProblem, setFileProblem] = useState<string>();
   const [phase, setPhase] = useState<Phase>({ name: 'idle' });
@@ -62,7 +64,7 @@ export function UploadLicenseDialog({ open, onClose, onUploaded, server }: Uploa
     setFile(undefined);
     setFileProblem(undefined);
     setPhase({ name: 'idle' });
-    setMethod('local');
+    setMethod(firstMethod);
     if (input.current) input.current.value = '';
   };
   const close = () => {
@@ -111,11 +113,7 @@ export function UploadLicenseDialog({ open, onClose, onUploaded, server }: Uploa
         </FormControl>
 
         {method === 'server' ? (
-          <Alert severity="info" style={{ marginTop: 16 }} data-testid="server-licensing">
-            {server?.url
-              ? `This portal uses the license server at ${server.url} (${server.status}). Its quota is leased from the server, not uploaded.`
-              : 'Server licensing leases quota from a license server instead of uploading a file. This portal is not connected to one: ask your platform team to connect it in the portal configuration.'}
-          </Alert>
+          <ServerConnectionForm server={server} onChanged={onServerChanged ?? (() => {})} />
         ) : (
           <Box mt={2}>
             <Typography variant="body2" color="textSecondary" paragraph>

@@ -1,0 +1,2 @@
+export { ClientSites } from './ClientSites';
+export type { ClientSitesProps } from './ClientSites';
