@@ -1,5 +1,4 @@
 import {
-  afterGrace,
   type ClientEvent,
   clientEventDetail,
   type ClientLeaseState,
@@ -20,8 +19,12 @@ export interface LeaseClientState {
   state(): ClientLeaseState;
   /** `/status.server` on a client site. */
   view(): LicenseServerView;
-  /** `listener` is called after every change of the state (not on a renewal that changes nothing but times). */
-  onChange(listener: () => void): () => void;
+  /**
+   * `listener` is called after every change of the state, with `shown` true
+   * when what people see changed (status, server, lease, message), false for
+   * a renewal that only moved the times.
+   */
+  onChange(listener: (shown: boolean) => void): () => void;
 }
 
 export interface LeaseClientOptions {
@@ -44,7 +47,7 @@ export const CLIENT_ACTOR = 'license-management';
  */
 export class LeaseClient implements LeaseClientState {
   private current: ClientLeaseState = NOT_CONFIGURED;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(shown: boolean) => void>();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = true;
@@ -55,7 +58,7 @@ export class LeaseClient implements LeaseClientState {
     return this.current;
   }
 
-  onChange(listener: () => void): () => void {
+  onChange(listener: (shown: boolean) => void): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
   }
@@ -124,13 +127,6 @@ export class LeaseClient implements LeaseClientState {
     await this.save(next.state, next.events, stored);
   }
 
-  /** Drops a lease whose grace ended, recording it once (the evaluation stopped counting it at graceUntil already). */
-  async checkGrace(): Promise<void> {
-    const stored = await this.options.store.read();
-    const next = afterGrace(stored.state, this.options.clock());
-    if (next.events.length) await this.save(next.state, next.events, stored);
-  }
-
   private async save(state: ClientLeaseState, events: readonly ClientEvent[], stored: StoredClient): Promise<void> {
     const time = this.options.clock();
     const records: NewRecord[] = events.map(event => ({
@@ -153,7 +149,9 @@ export class LeaseClient implements LeaseClientState {
   private apply(state: ClientLeaseState) {
     const before = this.current;
     this.current = state;
-    if (JSON.stringify(before) !== JSON.stringify(state)) for (const listener of this.listeners) listener();
+    if (JSON.stringify(before) === JSON.stringify(state)) return;
+    const shown = (s: ClientLeaseState) => JSON.stringify([s.status, s.url, s.lease, s.message]);
+    for (const listener of this.listeners) listener(shown(before) !== shown(state));
   }
 
   /**

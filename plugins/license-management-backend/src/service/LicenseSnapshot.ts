@@ -65,9 +65,10 @@ export class LicenseSnapshot {
       this.invalidate();
       if (changed) for (const listener of this.listeners) listener(this.revision);
     });
-    options.leaseState?.onChange(() => {
+    // A renewal moves graceUntil (the lease's licenses end there); a change people see is signalled.
+    options.leaseState?.onChange(shown => {
       this.invalidate();
-      for (const listener of this.listeners) listener(this.revision);
+      if (shown) for (const listener of this.listeners) listener(this.revision);
     });
   }
 
