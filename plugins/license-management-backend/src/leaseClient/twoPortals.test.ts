@@ -132,12 +132,19 @@ describe('two portals: a license server and a client site over HTTP', () => {
     const pool = (await request(server.server).get(`${api}/sharing/pool`).set('Authorization', server.admin)).body.items;
     expect(pool.find((i: any) => i.metric === 'hosts')).toMatchObject({ authorized: 10, leased: 5, available: 5 });
 
+    // Renewals move the times and signal nothing; a change of status does.
+    const signalsBefore = c.signals.length;
+    clientClock.now += 5000;
+    await until('renewed', async () => (await status()).server.lastContactAt !== leased.server.lastContactAt);
+    expect(c.signals.length).toBe(signalsBefore);
+
     // The server is killed: the next renewal fails, the lease holds through the grace.
     await server.stop();
     server = undefined;
     proxy.to(undefined);
     await until('disconnected', async () => (await status()).server.status === 'disconnected');
     const down = await status();
+    expect(c.signals.length).toBeGreaterThan(signalsBefore);
     expect(down.state).toBe('valid');
     expect(down.exceptions.map((e: any) => e.code)).toEqual(['LICENSE_SERVER_DISCONNECTED']);
     // The lease holds until the last successful renewal + grace.
@@ -163,7 +170,7 @@ describe('two portals: a license server and a client site over HTTP', () => {
     const records = (await request(c.server).get(`${api}/records?action=server&limit=50`).set('Authorization', c.admin)).body.items;
     expect(records.map((r: any) => r.detail).reverse()).toEqual([
       `Connected to the license server ${proxy.url}: edition standard; modules vmware; quota hosts=5, vmware-cpus=4.`,
-      expect.stringMatching(new RegExp(`^The license server ${proxy.url} cannot be reached \\(.+\\); the lease holds until ${leased.server.graceUntil}\\.$`)),
+      expect.stringMatching(new RegExp(`^The license server ${proxy.url} cannot be reached \\(.+\\); the lease holds until ${down.server.graceUntil}\\.$`)),
       `The lease from ${proxy.url} was lost: this portal has no license from the server until it leases again.`,
       `Reconnected to the license server ${proxy.url}: edition standard; modules vmware; quota hosts=5, vmware-cpus=4.`,
     ]);
