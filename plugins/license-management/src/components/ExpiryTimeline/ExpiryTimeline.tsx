@@ -88,6 +88,9 @@ function colorOf(theme: Theme, license: LicenseView): string {
       return p.info.main;
     case 'expired':
       return p.error.main;
+    case 'key-missing':
+      // Would be in force with its USB key plugged in.
+      return p.warning.main;
     default:
       return p.grey[500];
   }
