@@ -8,12 +8,14 @@ jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 const HOUR = 3_600_000;
-const logger = { info: () => {}, warn: () => {} };
+const warnings: string[] = [];
+const logger = { info: () => {}, warn: (m: string) => void warnings.push(m) };
 
 /** A stand-in license server: answers the lease route with `answer` (a lease, or an HTTP status). */
 async function standIn() {
   const calls: Array<{ method: string; auth: string | undefined; body: string }> = [];
-  let answer: number | object = { edition: 'standard', modules: [], quota: { hosts: 2 }, expiresAt: '2026-06-01T12:01:00.000Z' };
+  // Its leases end at once, by its own clock (the Date header): shorter than any renewInterval.
+  let answer: number | object = { edition: 'standard', modules: [], quota: { hosts: 2 }, expiresAt: new Date().toUTCString() };
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', c => (body += c));
@@ -45,6 +47,7 @@ describe.each(databases.eachSupportedId())('LeaseClient replicas on one %p datab
   afterAll(() => server.close());
 
   it('two replicas share the state: each change stored and recorded once; a restart keeps the lease until its grace ends', async () => {
+    warnings.length = 0;
     const knex = await databases.init(databaseId);
     const store = await LeaseClientStore.fromKnex(knex);
     const clock = { now: Date.UTC(2026, 5, 1, 12) };
@@ -64,6 +67,8 @@ describe.each(databases.eachSupportedId())('LeaseClient replicas on one %p datab
     expect(a.state()).toMatchObject({ status: 'connected', lease: { edition: 'standard', quota: { hosts: 2 } }, graceUntil: clock.now + HOUR });
     await b.tick();
     expect(b.state().status).toBe('connected');
+    // The stand-in's lease ends before the next renewal would come: said once per replica.
+    expect(warnings.filter(w => /renews every 1 s: the lease may end between renewals/.test(w))).toHaveLength(2);
 
     // The server fails (503): both see it, one record.
     server.answer(503);

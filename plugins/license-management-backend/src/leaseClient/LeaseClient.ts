@@ -51,6 +51,7 @@ export class LeaseClient implements LeaseClientState {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = true;
+  private warnedTtl = false;
 
   constructor(private readonly options: LeaseClientOptions) {}
 
@@ -123,6 +124,12 @@ export class LeaseClient implements LeaseClientState {
     // Another server than the stored state's (config changed): start afresh.
     const prev = stored.state.url === setting.url ? stored.state : NOT_CONFIGURED;
     const outcome = await requestLease(setting, Math.min(settings.renewIntervalMs, 10_000));
+    if (outcome.ttlMs !== undefined && outcome.ttlMs <= settings.renewIntervalMs && !this.warnedTtl) {
+      this.warnedTtl = true;
+      this.options.logger.warn(
+        `License server ${setting.url} keeps a lease about ${Math.round(outcome.ttlMs / 1000)} s without a renewal, but this site renews every ${settings.renewIntervalMs / 1000} s: the lease may end between renewals and its quota go to another site. Set licenseManagement.server.renewInterval below the server's leaseTtl.`,
+      );
+    }
     const next = nextLeaseState(prev, outcome, clock(), settings.graceMs, setting.url);
     await this.save(next.state, next.events, stored);
   }

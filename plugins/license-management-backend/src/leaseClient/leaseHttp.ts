@@ -32,7 +32,7 @@ async function serverMessage(res: Response): Promise<string> {
  * (401 credential, 409 quota or modules, 404 no sharing there): `refused`
  * with the server's words.
  */
-export async function requestLease(setting: ServerSetting, timeoutMs: number): Promise<LeaseOutcome> {
+export async function requestLease(setting: ServerSetting, timeoutMs: number): Promise<LeaseOutcome & { ttlMs?: number }> {
   let res: Response;
   try {
     res = await fetch(leaseUrlOf(setting.url), {
@@ -56,7 +56,9 @@ export async function requestLease(setting: ServerSetting, timeoutMs: number): P
     return { kind: 'unreachable', reason: 'the answer was not a lease: is the URL the license server portal\'s backend?' };
   }
   const lease: HeldLease = { edition: body.edition, modules: body.modules.map(String), quota: { ...body.quota } };
-  return { kind: 'leased', lease };
+  // How long the server keeps the lease without a renewal: its expiry against its own clock (the Date header).
+  const ttlMs = Date.parse(body.expiresAt) - Date.parse(res.headers.get('date') ?? '');
+  return { kind: 'leased', lease, ...(Number.isFinite(ttlMs) ? { ttlMs } : {}) };
 }
 
 /** Gives the lease back (`DELETE /sharing/lease`), best effort: the server's TTL ends it anyway. */
