@@ -2,6 +2,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import CircularProgress from '@material-ui/core/CircularProgress';
+import LinearProgress from '@material-ui/core/LinearProgress';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
@@ -45,7 +46,7 @@ export interface ServerConnectionFormProps {
  */
 export function ServerConnectionForm({ server, onChanged }: ServerConnectionFormProps) {
   const api = useApi(licenseManagementApiRef);
-  const { canUpload } = useLicensePermissions();
+  const { canUpload, loading } = useLicensePermissions();
   const connection = useAsyncRetry(() => api.getServerConnection(), [api]);
   const [url, setUrl] = useState('');
   const [credential, setCredential] = useState('');
@@ -74,6 +75,7 @@ export function ServerConnectionForm({ server, onChanged }: ServerConnectionForm
   const connected = isClientSite(server) || (connection.value && connection.value.source !== 'none');
   const source = connection.value?.source;
 
+  if (loading) return <LinearProgress style={{ marginTop: 16 }} aria-label="Reading your permissions" />;
   if (!canUpload) {
     return (
       <Alert severity="info" style={{ marginTop: 16 }} data-testid="server-licensing">

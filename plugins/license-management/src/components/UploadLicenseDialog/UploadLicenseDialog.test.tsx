@@ -131,10 +131,11 @@ describe('UploadLicenseDialog', () => {
     expect(api.uploadLicense).not.toHaveBeenCalled();
   });
 
-  it('explains server licensing instead of offering an upload', async () => {
+  it('offers to connect to a license server instead of an upload with the Server method', async () => {
     await renderDialog();
     await user.click(screen.getByLabelText('Server licensing'));
-    expect(screen.getByTestId('server-licensing')).toHaveTextContent('not connected to one');
+    expect(await screen.findByTestId('server-licensing')).toHaveTextContent('leases quota from a license server instead of uploading a file');
+    expect(screen.getByRole('button', { name: 'Connect' })).toBeDisabled();
     expect(screen.queryByRole('button', { name: 'Upload' })).not.toBeInTheDocument();
     await user.click(screen.getByLabelText('Local licensing'));
     await waitFor(() => expect(screen.getByRole('button', { name: 'Upload' })).toBeInTheDocument());
