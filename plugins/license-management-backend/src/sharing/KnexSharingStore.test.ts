@@ -41,33 +41,53 @@ describe.each(databases.eachSupportedId())('KnexSharingStore on %p', databaseId 
     ]);
   });
 
-  it('writes what a lease transaction decides: set, end, revoke, seen and records, at once', async () => {
-    const { store, licenses } = await stores();
+  it('writes what a lease transaction decides, keeps the totals, and hands it the leases past their expiry', async () => {
+    const { store, licenses, knex } = await stores();
     await store.addSite(site('s1'), record('r1'));
     await store.addSite(site('s2'), record('r2'));
-    const seenStates: Array<{ site?: string; holders: string[] }> = [];
-    await store.changeLeases('s1', state => {
-      seenStates.push({ site: state.site?.id, holders: state.holders.map(h => h.id) });
-      return { change: { set: { siteId: 's1', lease: lease({ hosts: 5 }) }, seen: { siteId: 's1', at: T } }, result: 1 };
+    const states: Array<{ site?: string; totals: Record<string, number>; expired: string[] }> = [];
+    const seen = (state: { site?: { id: string }; totals: Record<string, number>; expired: Array<{ id: string }> }) =>
+      states.push({ site: state.site?.id, totals: state.totals, expired: state.expired.map(e => e.id) });
+    await store.changeLeases('s1', T, state => {
+      seen(state);
+      return { change: { set: { siteId: 's1', lease: lease({ hosts: 5, gpus: 1 }) }, seen: { siteId: 's1', at: T } }, result: 1 };
     });
-    await store.changeLeases('s2', state => {
-      seenStates.push({ site: state.site?.id, holders: state.holders.map(h => h.id) });
+    await store.changeLeases('s2', T, state => {
+      seen(state);
       return { change: { set: { siteId: 's2', lease: lease({ hosts: 3 }, T + 1000) } }, result: 1 };
     });
-    expect(seenStates).toEqual([
-      { site: 's1', holders: [] },
-      { site: 's2', holders: ['s1'] },
+    // s1 changes its terms: its old quota out, the new one in.
+    await store.changeLeases('s1', T, state => {
+      seen(state);
+      return { change: { set: { siteId: 's1', lease: lease({ hosts: 2 }) } }, result: 1 };
+    });
+    // Past s2's expiry: the next transaction is handed s2 and ends it.
+    await store.changeLeases('s1', T + 1000, state => {
+      seen(state);
+      return { change: { end: state.expired.map(e => e.id), records: [record('s2 expired')] }, result: 1 };
+    });
+    expect(states).toEqual([
+      { site: 's1', totals: {}, expired: [] },
+      { site: 's2', totals: { hosts: 5, gpus: 1 }, expired: [] },
+      { site: 's1', totals: { hosts: 8, gpus: 1 }, expired: [] },
+      { site: 's1', totals: { hosts: 5 }, expired: ['s2'] },
     ]);
-    expect((await store.liveLeases(T)).map(l => [l.siteId, l.lease.quota])).toEqual([
-      ['s1', { hosts: 5 }],
-      ['s2', { hosts: 3 }],
-    ]);
-    // Past s2's expiry, only s1 is live.
-    expect((await store.liveLeases(T + 1000)).map(l => l.siteId)).toEqual(['s1']);
-    await store.changeLeases(undefined, () => ({
+    const totals = async () =>
+      Object.fromEntries((await knex('license_sharing_totals').select()).filter(r => Number(r.leased) !== 0).map(r => [r.metric, Number(r.leased)]));
+    expect(await totals()).toEqual({ hosts: 2 });
+    expect((await store.liveLeases(T)).map(l => [l.siteId, l.lease.quota])).toEqual([['s1', { hosts: 2 }]]);
+    expect((await licenses.listRecords({ limit: 1 })).items[0].detail).toBe('s2 expired');
+    // Ending a lease it was not handed is a bug of the caller, refused before anything is written.
+    await store.changeLeases('s2', T, () => ({ change: { set: { siteId: 's2', lease: lease({ hosts: 1 }) } }, result: 0 }));
+    await expect(store.changeLeases(undefined, T, () => ({ change: { end: ['s2'] }, result: 0 }))).rejects.toThrow(/did not read/);
+    // The reaper sees every lease, may end any, and computes the totals again.
+    await knex('license_sharing_totals').update({ leased: 999 });
+    const swept = await store.sweepLeases(({ holders }) => ({
       change: { end: ['s2'], revoke: { siteId: 's1', at: T + 5, actor: 'user:default/admin' }, records: [record('both gone')] },
-      result: undefined,
+      result: holders.map(h => h.id),
     }));
+    expect(swept).toEqual(['s1', 's2']);
+    expect(await totals()).toEqual({});
     expect(await store.liveLeases(T)).toEqual([]);
     expect((await store.listSites()).map(s => [s.id, s.lease])).toEqual([['s2', undefined]]);
     expect(await store.credentialOf('s1')).toMatchObject({ revoked: true });
@@ -78,7 +98,7 @@ describe.each(databases.eachSupportedId())('KnexSharingStore on %p', databaseId 
     const { store, licenses } = await stores();
     await store.addSite(site('s1'), record('r1'));
     await expect(
-      store.changeLeases('s1', () => {
+      store.changeLeases('s1', T, () => {
         throw new Error('refused');
       }),
     ).rejects.toThrow('refused');
@@ -90,7 +110,7 @@ describe.each(databases.eachSupportedId())('KnexSharingStore on %p', databaseId 
     const { store } = await stores();
     await store.addSite(site('s1'), record('r1'));
     const held = lease({ hosts: 5 }, T + 60_000, ['vmware']);
-    await store.changeLeases('s1', () => ({ change: { set: { siteId: 's1', lease: held } }, result: 0 }));
+    await store.changeLeases('s1', T, () => ({ change: { set: { siteId: 's1', lease: held } }, result: 0 }));
     const key = termsKey(held);
     const renewed = await store.renewUnchanged('s1', key, T + 30_000, T + 90_000);
     expect(renewed).toEqual({ ...held, renewedAt: T + 30_000, expiresAt: T + 90_000 });
@@ -98,7 +118,7 @@ describe.each(databases.eachSupportedId())('KnexSharingStore on %p', databaseId 
     // Other terms, a lease past its expiry, a revoked site: not renewed here.
     expect(await store.renewUnchanged('s1', termsKey({ modules: [], quota: { hosts: 6 } }), T + 31_000, T + 91_000)).toBeUndefined();
     expect(await store.renewUnchanged('s1', key, T + 90_000, T + 150_000)).toBeUndefined();
-    await store.changeLeases('s1', () => ({ change: { revoke: { siteId: 's1', at: T, actor: 'a' } }, result: 0 }));
+    await store.changeLeases('s1', T, () => ({ change: { revoke: { siteId: 's1', at: T, actor: 'a' } }, result: 0 }));
     expect(await store.renewUnchanged('s1', key, T + 31_000, T + 91_000)).toBeUndefined();
   });
 
@@ -107,9 +127,9 @@ describe.each(databases.eachSupportedId())('KnexSharingStore on %p', databaseId 
     const ids = Array.from({ length: 40 }, (_, i) => `s${i}`);
     for (const id of ids) {
       await store.addSite(site(id), record(id));
-      await store.changeLeases(id, () => ({ change: { set: { siteId: id, lease: lease({ hosts: 1 }) } }, result: 0 }));
+      await store.changeLeases(id, T, () => ({ change: { set: { siteId: id, lease: lease({ hosts: 1 }) } }, result: 0 }));
     }
-    await store.changeLeases('s0', () => ({ change: { revoke: { siteId: 's0', at: T, actor: 'a' } }, result: 0 }));
+    await store.changeLeases('s0', T, () => ({ change: { revoke: { siteId: 's0', at: T, actor: 'a' } }, result: 0 }));
     const key = termsKey(lease({ hosts: 1 }));
     const answers = await Promise.all(
       ids.map((id, i) => store.renewUnchanged(id, i === 1 ? termsKey(lease({ hosts: 2 })) : key, T + 1000 + i, T + 61_000 + i)),
@@ -128,18 +148,20 @@ describe.each(databases.eachSupportedId())('KnexSharingStore on %p', databaseId 
   });
 
   it('runs lease transactions one after the other: 20 concurrent read-modify-writes lose no update', async () => {
-    const { store } = await stores();
+    const { store, knex } = await stores();
     await store.addSite(site('s1'), record('r1'));
-    await store.changeLeases('s1', () => ({ change: { set: { siteId: 's1', lease: lease({ hosts: 0 }) } }, result: 0 }));
+    await store.changeLeases('s1', T, () => ({ change: { set: { siteId: 's1', lease: lease({ hosts: 0 }) } }, result: 0 }));
     // Each transaction reads the counter kept in the lease and writes it plus one.
     await Promise.all(
       Array.from({ length: 20 }, () =>
-        store.changeLeases('s1', ({ site: s }) => ({
+        store.changeLeases('s1', T, ({ site: s }) => ({
           change: { set: { siteId: 's1', lease: lease({ hosts: (s!.lease!.quota.hosts ?? 0) + 1 }) } },
           result: 0,
         })),
       ),
     );
     expect((await store.listSites())[0].lease!.quota).toEqual({ hosts: 20 });
+    // Each transaction took the old amount out and put the new one in.
+    expect(Number((await knex('license_sharing_totals').where({ metric: 'hosts' }).first()).leased)).toBe(20);
   });
 });

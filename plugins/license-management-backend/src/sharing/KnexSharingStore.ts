@@ -3,10 +3,11 @@ import type { Knex } from 'knex';
 import { termsKey } from '@backstage-licensing/plugin-license-management-common';
 import { insertRecords } from '../database/KnexLicenseStore';
 import { type Renewal, RenewalBatcher } from './renewalBatch';
-import type { LeaseChange, LeaseState, NewSite, SharingStore, StoredLease, StoredSite } from './SharingStore';
+import type { LeaseChange, LeaseState, NewSite, SharingStore, StoredLease, StoredSite, SweepState } from './SharingStore';
 
 const SITES = 'license_sharing_sites';
 const LOCK = 'license_sharing_lock';
+const TOTALS = 'license_sharing_totals';
 type Row = Record<string, any>;
 const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
 
@@ -122,32 +123,66 @@ export class KnexSharingStore implements SharingStore {
 
   async changeLeases<T>(
     siteId: string | undefined,
+    now: number,
     decide: (state: LeaseState) => { change: LeaseChange; result: T },
   ): Promise<T> {
-    // A deadlock with a batch of renewals (rows locked in another order) fails one of the two: try again.
+    return this.locked(async tx => {
+      // Read after the lock: every allocation committed before it is seen.
+      const [siteRow, totalRows, expiredRows] = await Promise.all([
+        siteId ? tx(SITES).where({ id: siteId }).first() : undefined,
+        tx(TOTALS).select('metric', 'leased'),
+        tx(SITES).whereNull('revoked_at').whereNotNull('lease_terms').where('lease_expires_at', '<=', now).orderBy('id'),
+      ]);
+      const site = siteRow ? toSite(siteRow) : undefined;
+      const totals: Record<string, number> = {};
+      for (const r of totalRows) if (Number(r.leased) !== 0) totals[r.metric] = Number(r.leased);
+      const expired = expiredRows.map(toSite);
+      const { change, result } = decide({ site, totals, expired });
+      const known = new Map<string, StoredLease>();
+      for (const s of expired) known.set(s.id, s.lease!);
+      if (site?.lease && site.revokedAt === undefined) known.set(site.id, site.lease);
+      await write(tx, change);
+      await addTotals(tx, totalsDelta(change, known));
+      return result;
+    });
+  }
+
+  async sweepLeases<T>(decide: (state: SweepState) => { change: LeaseChange; result: T }): Promise<T> {
+    return this.locked(async tx => {
+      const holders = (await tx(SITES).whereNull('revoked_at').whereNotNull('lease_terms').orderBy('id')).map(toSite);
+      const { change, result } = decide({ holders });
+      await write(tx, change);
+      // Computed again from the leases that remain: whatever the totals said, they are right from here.
+      const gone = new Set([...(change.end ?? []), ...(change.revoke ? [change.revoke.siteId] : [])]);
+      const totals: Record<string, number> = {};
+      for (const h of holders) {
+        if (gone.has(h.id)) continue;
+        for (const [m, n] of Object.entries(h.lease!.quota)) totals[m] = (totals[m] ?? 0) + n;
+      }
+      await tx(TOTALS).delete();
+      const rows = Object.entries(totals).map(([metric, leased]) => ({ metric, leased }));
+      if (rows.length) await tx(TOTALS).insert(rows);
+      return result;
+    });
+  }
+
+  /** A transaction holding the allocation lock; retried when the database chose it to break a deadlock. */
+  private async locked<T>(work: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.lockedChange(siteId, decide);
+        return await this.db.transaction(async tx => {
+          if (this.postgres) {
+            await tx(LOCK).where({ id: 1 }).forUpdate().first('id');
+          } else {
+            await tx(LOCK).where({ id: 1 }).increment('version', 1);
+          }
+          return work(tx);
+        });
       } catch (e) {
+        // A deadlock with a batch of renewals (rows locked in another order) fails one of the two: try again.
         if ((e as { code?: string }).code !== DEADLOCK || attempt >= 3) throw e;
       }
     }
-  }
-
-  private lockedChange<T>(siteId: string | undefined, decide: (state: LeaseState) => { change: LeaseChange; result: T }): Promise<T> {
-    return this.db.transaction(async tx => {
-      if (this.postgres) {
-        await tx(LOCK).where({ id: 1 }).forUpdate().first('id');
-      } else {
-        await tx(LOCK).where({ id: 1 }).increment('version', 1);
-      }
-      // Read after the lock: every allocation committed before it is seen.
-      const holders = (await tx(SITES).whereNull('revoked_at').whereNotNull('lease_terms').orderBy('id')).map(toSite);
-      const siteRow = siteId ? await tx(SITES).where({ id: siteId }).first() : undefined;
-      const { change, result } = decide({ site: siteRow ? toSite(siteRow) : undefined, holders });
-      await write(tx, change);
-      return result;
-    });
   }
 
   async liveLeases(now: number) {
@@ -187,6 +222,37 @@ async function write(tx: Knex.Transaction, change: LeaseChange) {
     await tx(SITES).where({ id: change.seen.siteId }).update({ last_seen_at: change.seen.at });
   }
   if (change.records?.length) await insertRecords(tx, change.records);
+}
+
+/**
+ * What a change does to the totals: the leases it ends or replaces (their
+ * stored quota, from `known`) out, the new lease in.
+ */
+export function totalsDelta(change: LeaseChange, known: ReadonlyMap<string, StoredLease>): Record<string, number> {
+  const delta: Record<string, number> = {};
+  const add = (quota: Record<string, number>, sign: number) => {
+    for (const [m, n] of Object.entries(quota)) delta[m] = (delta[m] ?? 0) + sign * n;
+  };
+  for (const id of change.end ?? []) {
+    if (!known.has(id)) throw new Error(`A lease transaction ended the lease of site ${id}, which it did not read.`);
+  }
+  const out = new Set([...(change.end ?? []), ...(change.revoke ? [change.revoke.siteId] : []), ...(change.set ? [change.set.siteId] : [])]);
+  for (const id of out) {
+    const lease = known.get(id);
+    if (lease) add(lease.quota, -1);
+  }
+  if (change.set) add(change.set.lease.quota, 1);
+  return delta;
+}
+
+async function addTotals(tx: Knex.Transaction, delta: Record<string, number>) {
+  for (const [metric, n] of Object.entries(delta)) {
+    if (n === 0) continue;
+    await tx(TOTALS)
+      .insert({ metric, leased: n })
+      .onConflict('metric')
+      .merge({ leased: tx.raw('?? + ?', [`${TOTALS}.leased`, n]) });
+  }
 }
 
 function toLease(row: Row): StoredLease {

@@ -129,12 +129,11 @@ export class LeaseServer {
    * the totals it left, computed from what it read under the lock, so that no
    * query is needed to show them. Other replicas' changes arrive by refresh().
    */
-  private async change<T>(siteId: string | undefined, decide: (state: LeaseState) => { change: LeaseChange; result: T }): Promise<T> {
-    const now = this.now;
+  private async change<T>(siteId: string | undefined, now: number, decide: (state: LeaseState) => { change: LeaseChange; result: T }): Promise<T> {
     let after: { order: number; leased: Record<string, number> } | undefined;
-    const result = await this.options.store.changeLeases(siteId, state => {
+    const result = await this.options.store.changeLeases(siteId, now, state => {
       const decided = decide(state);
-      after = { order: ++this.locked, leased: totalsAfter(state.holders, now, decided.change) };
+      after = { order: ++this.locked, leased: liveTotalsAfter(state, now, decided.change) };
       return decided;
     });
     if (after && after.order > this.shown) this.show(after.order, after.leased);
@@ -177,7 +176,7 @@ export class LeaseServer {
   /** Revokes a site: its lease ends at once and its credential stops working, on every replica. */
   async revokeSite(id: string, actor: string): Promise<void> {
     const now = this.now;
-    await this.change(id, ({ site }) => {
+    await this.change(id, now, ({ site }) => {
       if (!site || site.revokedAt !== undefined) {
         throw new LicenseError('not-found', `No client site with id '${id}' is registered (GET /sharing/sites lists them).`);
       }
@@ -250,19 +249,22 @@ export class LeaseServer {
 
     const usedLocally = usedLocallyOf(evaluation);
     const title = (kind: 'metric' | 'item', id: string) => engine.catalog.title(kind, id);
-    const outcome = await this.change<{ refused: string } | { lease: StoredLease }>(siteId, ({ site, holders }) => {
+    const outcome = await this.change<{ refused: string } | { lease: StoredLease }>(siteId, now, state => {
+      const { site, expired } = state;
       if (!site || site.revokedAt !== undefined) throw new AuthenticationError(UNAUTHORIZED);
-      const { ends, remaining, records } = endLeases(holders, cover, now);
-      const held = remaining.find(h => h.id === siteId)?.lease;
+      // Leases past their expiry end here (their quota is free from this instant); the reaper ends
+      // those the licenses no longer cover.
+      const records = expired.map(s => leaseRecord(s, 'expired', s.lease!, now, 'license-server'));
+      const held = site.lease && site.lease.expiresAt > now ? site.lease : undefined;
       const decision = decideLease({
         cover,
         usedLocally,
-        leased: leasedTotals(remaining.map(h => h.lease!)),
+        leased: liveTotals(state),
         held,
         requested,
         title,
       });
-      const change: LeaseChange = { end: ends, records, seen: { siteId, at: now } };
+      const change: LeaseChange = { end: expired.map(s => s.id), records, seen: { siteId, at: now } };
       if (!decision.granted) return { change, result: { refused: decision.reason } };
       const same = held !== undefined && termsKey(held) === termsKey(decision.terms);
       const lease: StoredLease = {
@@ -284,7 +286,7 @@ export class LeaseServer {
   /** `DELETE /sharing/lease` for the site `authenticate` found: the site gives its lease back (nothing to do when it holds none). */
   async release(siteId: string): Promise<void> {
     const now = this.now;
-    await this.change(siteId, ({ site }) => {
+    await this.change(siteId, now, ({ site }) => {
       if (!site || site.revokedAt !== undefined) throw new AuthenticationError(UNAUTHORIZED);
       const change: LeaseChange = { seen: { siteId, at: now } };
       if (!site.lease) return { change, result: undefined };
@@ -304,11 +306,12 @@ export class LeaseServer {
   async sweep(): Promise<number> {
     const cover = coverOf(this.options.engine.evaluation());
     const now = this.now;
-    const count = await this.change(undefined, ({ holders }) => {
+    const count = await this.options.store.sweepLeases(({ holders }) => {
       const { ends, records } = endLeases(holders, cover, now);
       return { change: { end: ends, records }, result: ends.length };
     });
     // The reaper runs on one replica: the others see the ends at their next refresh.
+    await this.refresh();
     return count;
   }
 
@@ -368,12 +371,23 @@ function endLeases(holders: readonly StoredSite[], cover: PoolCover, now: number
   return { ends: [...ending].map(s => s.id), remaining: live.filter(s => !ending.has(s)), records };
 }
 
-/** The quota leased once a lease transaction's change is written: its live leases, ended ones out, the new one in. */
-function totalsAfter(holders: readonly StoredSite[], now: number, change: LeaseChange): Record<string, number> {
-  const gone = new Set(change.end ?? []);
-  if (change.revoke) gone.add(change.revoke.siteId);
-  if (change.set) gone.add(change.set.siteId);
-  const leases = holders.filter(h => h.lease!.expiresAt > now && !gone.has(h.id)).map(h => h.lease!);
-  if (change.set) leases.push(change.set.lease);
-  return leasedTotals(leases);
+/** The quota of the live leases under the lock: the totals less the leases past their expiry. */
+function liveTotals(state: LeaseState): Record<string, number> {
+  const totals = { ...state.totals };
+  for (const s of state.expired) for (const [m, n] of Object.entries(s.lease!.quota)) totals[m] = (totals[m] ?? 0) - n;
+  return totals;
+}
+
+/** The quota of the live leases once a lease transaction's change is written. */
+function liveTotalsAfter(state: LeaseState, now: number, change: LeaseChange): Record<string, number> {
+  const totals = liveTotals(state);
+  const add = (quota: Record<string, number>, sign: number) => {
+    for (const [m, n] of Object.entries(quota)) totals[m] = (totals[m] ?? 0) + sign * n;
+  };
+  const { site } = state;
+  const replaced = site && [...(change.end ?? []), change.revoke?.siteId, change.set?.siteId].includes(site.id);
+  if (site?.lease && site.revokedAt === undefined && site.lease.expiresAt > now && replaced) add(site.lease.quota, -1);
+  if (change.set) add(change.set.lease.quota, 1);
+  for (const m of Object.keys(totals)) if (totals[m] === 0) delete totals[m];
+  return totals;
 }

@@ -48,11 +48,19 @@ export interface LeaseChange {
   records?: readonly NewRecord[];
 }
 
-/** What a lease transaction reads once it holds the lock. */
+/** What a lease transaction reads once it holds the lock: nothing that grows with the number of sites. */
 export interface LeaseState {
   /** The site the transaction is about (revoked or not); undefined when unknown or not asked. */
   site?: StoredSite;
-  /** Every site that is not revoked and holds a lease (live, or expired and not ended yet). */
+  /** The quota of every lease not ended yet (live, or past its expiry), summed per metric. */
+  totals: Record<string, number>;
+  /** The sites (not revoked) whose lease is past its expiry at `now` and not ended yet. */
+  expired: StoredSite[];
+}
+
+/** What the reaper reads once it holds the lock. */
+export interface SweepState {
+  /** Every site that is not revoked and holds a lease (live, or past its expiry and not ended). */
   holders: StoredSite[];
 }
 
@@ -78,11 +86,19 @@ export interface SharingStore {
    */
   renewUnchanged(siteId: string, terms: string, now: number, expiresAt: number): Promise<StoredLease | undefined>;
   /**
-   * One transaction under the allocation lock: reads the state, asks
-   * `decide` what to write, writes it. `decide` must be pure (it may run
-   * again if the database asks for a retry).
+   * One transaction under the allocation lock: reads the state (the site,
+   * the totals, the leases past their expiry at `now`), asks `decide` what to
+   * write, writes it and keeps the totals. `decide` must be pure (it runs
+   * again when the database asks for a retry). It may end only the site's
+   * lease and those in `expired`.
    */
-  changeLeases<T>(siteId: string | undefined, decide: (state: LeaseState) => { change: LeaseChange; result: T }): Promise<T>;
+  changeLeases<T>(siteId: string | undefined, now: number, decide: (state: LeaseState) => { change: LeaseChange; result: T }): Promise<T>;
+  /**
+   * The reaper's transaction under the allocation lock: every lease is read,
+   * `decide` may end any, and the totals are computed again from the leases
+   * that remain.
+   */
+  sweepLeases<T>(decide: (state: SweepState) => { change: LeaseChange; result: T }): Promise<T>;
   /** Every live lease (not ended, not past its expiry at `now`), without a lock: for display and status. */
   liveLeases(now: number): Promise<Array<{ siteId: string; lease: StoredLease }>>;
 }

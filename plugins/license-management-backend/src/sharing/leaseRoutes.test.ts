@@ -195,7 +195,7 @@ describe('a license server: client sites, the pool and the lease routes', () => 
     expect((await request(h.server).delete(`${api}/sharing/sites/${site.id}`).set('Authorization', h.admin)).status).toBe(404);
   });
 
-  it('ends leases the licenses no longer cover (a module deleted), on renewal or by the reaper', async () => {
+  it('refuses the renewal of a lease the licenses no longer cover (a module deleted); the reaper ends it', async () => {
     const site = await addSite('Module user');
     expect((await lease(site.credential, { modules: ['vmware'] })).status).toBe(200);
     const vmware = (await request(h.server).get(`${api}/licenses`).set('Authorization', h.admin)).body.find((l: any) => l.item === 'vmware');
@@ -203,7 +203,10 @@ describe('a license server: client sites, the pool and the lease routes', () => 
     const renewal = await lease(site.credential, { modules: ['vmware'] });
     expect(renewal.status).toBe(409);
     expect(renewal.body.error.message).toMatch(/no Plus license in force for .*\(vmware\)/);
+    await scheduler.triggerTask(LEASE_REAPER_TASK_ID);
     expect((await records('lease'))[0].detail).toMatch(/no longer cover modules vmware/);
+    const listed = (await request(h.server).get(`${api}/sharing/sites`).set('Authorization', h.admin)).body;
+    expect(listed.find((x: any) => x.id === site.id).lease).toBeNull();
   });
 });
 
