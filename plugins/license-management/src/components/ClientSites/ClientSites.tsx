@@ -46,14 +46,7 @@ export function ClientSites({ revision }: ClientSitesProps) {
       title: 'Site',
       field: 'name',
       highlight: true,
-      render: s => (
-        <>
-          <div>{s.name}</div>
-          <Typography variant="caption" color="textSecondary">
-            {s.id}
-          </Typography>
-        </>
-      ),
+      render: s => <span title={`Site ID ${s.id}`}>{s.name}</span>,
     },
     {
       title: 'Lease',
@@ -83,6 +76,7 @@ export function ClientSites({ revision }: ClientSitesProps) {
     {
       title: 'Actions',
       align: 'right',
+      cellStyle: { whiteSpace: 'nowrap' },
       render: s => (
         <Button size="small" color="secondary" aria-label={`Revoke ${s.name} (${s.id})`} onClick={() => setToRevoke(s)}>
           Revoke
@@ -93,14 +87,14 @@ export function ClientSites({ revision }: ClientSitesProps) {
 
   return (
     <Grid container spacing={3} data-testid="client-sites">
-      <Grid item xs={12} md={5}>
+      <Grid item xs={12}>
         <InfoCard title="Pool" subheader="What this license server's licenses authorize, and where it goes.">
           {pool.error && <ProblemPanel title="The pool could not be read" error={pool.error} onRetry={pool.retry} />}
           {!pool.error && !pool.value && <Progress />}
           {pool.value && <SharingPoolBars items={pool.value} />}
         </InfoCard>
       </Grid>
-      <Grid item xs={12} md={7}>
+      <Grid item xs={12}>
         <Box display="flex" justifyContent="flex-end" mb={1}>
           <Button variant="contained" color="primary" startIcon={<AddIcon />} onClick={() => setRegistering(true)}>
             Register client site

@@ -28,7 +28,10 @@ const pct = (n: number, of: number) => `${of > 0 ? Math.min(100, (n / of) * 100)
 export function SharingPoolBars({ items }: { items: SharingPoolItem[] }) {
   const classes = useStyles();
   const titles = useCatalogTitles();
-  if (items.length === 0) {
+  // Metrics no license in force authorizes have nothing to share: named below the bars.
+  const outside = items.filter(p => p.authorized === 0 && p.leased === 0);
+  const shared = items.filter(p => !outside.includes(p));
+  if (shared.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
         The pool is empty: the licenses in force carry no quota to share.
@@ -37,7 +40,7 @@ export function SharingPoolBars({ items }: { items: SharingPoolItem[] }) {
   }
   return (
     <>
-      {items.map(p => {
+      {shared.map(p => {
         // Over-use shows the used and leased parts against their sum, not past the end.
         const whole = Math.max(p.authorized, p.usedLocally + p.leased);
         const parts = [
@@ -71,6 +74,11 @@ export function SharingPoolBars({ items }: { items: SharingPoolItem[] }) {
           </Box>
         );
       })}
+      {outside.length > 0 && (
+        <Typography variant="caption" color="textSecondary" component="p" data-testid="pool-outside">
+          Not in the pool (no license in force authorizes them): {outside.map(p => titles.metric(p.metric)).join(', ')}.
+        </Typography>
+      )}
     </>
   );
 }

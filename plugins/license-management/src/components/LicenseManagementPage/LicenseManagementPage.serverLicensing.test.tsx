@@ -145,11 +145,14 @@ describe('LicenseManagementPage: server licensing', () => {
   });
 
   it('on a license server: the pool as bars, the sites with their leases and last heartbeat, and leased quota', async () => {
-    serve({ status: servingStatus(), sites: someSites(), pool: aPool() });
+    const unlicensed = { metric: 'arm-hosts', authorized: 0, usedLocally: 1, leased: 0, available: 0 };
+    serve({ status: servingStatus(), sites: someSites(), pool: [...aPool(), unlicensed] });
     await renderPage();
     const sites = await screen.findByTestId('client-sites');
     expect(await within(sites).findByRole('img', { name: 'Hosts: 100 authorized, 42 used here, 20 leased, 38 available' })).toBeInTheDocument();
     expect(within(screen.getByTestId('pool-vmware-cpus')).getByText('24 available')).toBeInTheDocument();
+    expect(screen.queryByTestId('pool-arm-hosts')).not.toBeInTheDocument();
+    expect(screen.getByTestId('pool-outside')).toHaveTextContent('Not in the pool (no license in force authorizes them): ARM hosts.');
     expect(await within(sites).findByText('Client Sites (2)')).toBeInTheDocument();
     const branch = within(sites).getByText('Branch office').closest('tr')!;
     expect(branch).toHaveTextContent('VMware Management');

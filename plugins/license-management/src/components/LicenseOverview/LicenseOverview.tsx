@@ -114,13 +114,13 @@ export function LicenseOverview() {
             />
           )}
         </Grid>
-        <Grid item xs={12} md={6}>
+        <Grid item xs={12} lg={4}>
           <QuotaCard quotas={status.quotas} />
         </Grid>
-        <Grid item xs={12} sm={6} md={3}>
+        <Grid item xs={12} md={6} lg={4}>
           <UsbKeyCard usbKey={status.usbKey} canRefresh={canUpload} onRefreshed={reloadAll} />
         </Grid>
-        <Grid item xs={12} sm={6} md={3}>
+        <Grid item xs={12} md={6} lg={4}>
           <LicenseServerCard server={status.server} />
         </Grid>
         {status.server.status === 'serving' && canManageSharing && (
