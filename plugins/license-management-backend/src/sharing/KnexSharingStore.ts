@@ -128,11 +128,14 @@ export class KnexSharingStore implements SharingStore {
   ): Promise<T> {
     return this.locked(async tx => {
       // Read after the lock: every allocation committed before it is seen.
-      const [siteRow, totalRows, expiredRows] = await Promise.all([
-        siteId ? tx(SITES).where({ id: siteId }).first() : undefined,
-        tx(TOTALS).select('metric', 'leased'),
-        tx(SITES).whereNull('revoked_at').whereNotNull('lease_terms').where('lease_expires_at', '<=', now).orderBy('id'),
-      ]);
+      // One after the other: a transaction is one connection.
+      const siteRow = siteId ? await tx(SITES).where({ id: siteId }).first() : undefined;
+      const totalRows = await tx(TOTALS).select('metric', 'leased');
+      const expiredRows = await tx(SITES)
+        .whereNull('revoked_at')
+        .whereNotNull('lease_terms')
+        .where('lease_expires_at', '<=', now)
+        .orderBy('id');
       const site = siteRow ? toSite(siteRow) : undefined;
       const totals: Record<string, number> = {};
       for (const r of totalRows) if (Number(r.leased) !== 0) totals[r.metric] = Number(r.leased);
