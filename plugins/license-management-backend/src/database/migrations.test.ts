@@ -11,7 +11,7 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
   it('go all the way up and all the way down, and up again', async () => {
     const knex = await databases.init(databaseId);
     await knex.migrate.latest({ directory });
-    for (const table of ['license_installation', 'license_licenses', 'license_records', 'license_usage', 'license_meta', 'license_usb_nodes', 'license_usb_state', 'license_sharing_sites', 'license_sharing_lock', 'license_lease_client']) {
+    for (const table of ['license_installation', 'license_licenses', 'license_records', 'license_usage', 'license_meta', 'license_usb_nodes', 'license_usb_state', 'license_sharing_sites', 'license_sharing_lock', 'license_sharing_totals', 'license_lease_client']) {
       expect(await knex.schema.hasTable(table)).toBe(true);
     }
     await knex.migrate.rollback({ directory }, true);
