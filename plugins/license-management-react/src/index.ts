@@ -13,6 +13,7 @@ export type {
   RecordQuery,
   RegisteredSite,
   ServerConnectRequest,
+  ServerConnectResult,
   SharingPoolItem,
   SharingSite,
   SiteLease,

@@ -17,6 +17,7 @@ import type {
 import type {
   RegisteredSite,
   ServerConnectRequest,
+  ServerConnectResult,
   SharingPoolItem,
   SharingSite,
 } from './serverLicensing';
@@ -96,7 +97,7 @@ export interface LicenseManagementApi {
   /** This portal as a client site (`GET /server`): the license server it uses, never the credential. */
   getServerConnection(): Promise<ServerConnection>;
   /** Connects to a license server (`PUT /server`); the status tells how it went. */
-  connectServer(request: ServerConnectRequest): Promise<ServerConnection>;
+  connectServer(request: ServerConnectRequest): Promise<ServerConnectResult>;
   /** Goes back to local licensing (`DELETE /server`). */
   disconnectServer(): Promise<void>;
   /** On a license server: the client sites and their leases. */

@@ -19,7 +19,8 @@ describe('LicenseManagementClient: server licensing', () => {
     const client = createTestClient();
     expect(await client.getServerConnection()).toEqual({ url: null, modules: [], quota: {}, source: 'none' });
     const connected = await client.connectServer({ url: 'http://licenses.example.com:7007', credential: 'secret' });
-    expect(connected).toEqual({ url: 'http://licenses.example.com:7007', modules: [], quota: {}, source: 'runtime' });
+    expect(connected).toMatchObject({ url: 'http://licenses.example.com:7007', modules: [], quota: {}, source: 'runtime' });
+    expect(connected.server?.status).toBe('connected');
     expect(JSON.stringify(await client.getServerConnection())).not.toContain('secret');
     await client.disconnectServer();
     expect((await client.getServerConnection()).source).toBe('none');

@@ -27,6 +27,7 @@ import { sendWithProgress } from './sendWithProgress';
 import type {
   RegisteredSite,
   ServerConnectRequest,
+  ServerConnectResult,
   SharingPoolItem,
   SharingSite,
 } from './serverLicensing';
@@ -163,7 +164,7 @@ export class LicenseManagementClient implements LicenseManagementApi {
     return this.json('/server');
   }
 
-  connectServer(request: ServerConnectRequest): Promise<ServerConnection> {
+  connectServer(request: ServerConnectRequest): Promise<ServerConnectResult> {
     return this.json('/server', { method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify(request) });
   }
 

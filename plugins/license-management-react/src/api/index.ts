@@ -14,6 +14,7 @@ export type { LicenseManagementClientOptions } from './LicenseManagementClient';
 export type {
   RegisteredSite,
   ServerConnectRequest,
+  ServerConnectResult,
   SharingPoolItem,
   SharingSite,
   SiteLease,

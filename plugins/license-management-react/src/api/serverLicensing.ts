@@ -1,4 +1,4 @@
-import type { PoolItem } from '@backstage-licensing/plugin-license-management-common';
+import type { LicenseServerView, PoolItem, ServerConnection } from '@backstage-licensing/plugin-license-management-common';
 
 // `/status.server` (LicenseServerView) and `GET /server` (ServerConnection)
 // are -common's; the rest of the server licensing routes are typed here.
@@ -9,6 +9,12 @@ export interface ServerConnectRequest {
   credential: string;
   modules?: string[];
   quota?: Record<string, number>;
+}
+
+/** The answer of `PUT /server`: the new setting, and how the first lease request went. */
+export interface ServerConnectResult extends ServerConnection {
+  /** `/status.server` after the first lease request (connected, refused with the reason, or disconnected). */
+  server?: LicenseServerView;
 }
 
 /** A client site's lease, as the license server holds it. */

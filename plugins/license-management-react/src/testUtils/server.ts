@@ -107,7 +107,7 @@ export function licenseHandlers(fake: FakeBackend) {
           message: `Connected to the license server at ${body.url}.`,
         }
       };
-      return HttpResponse.json(fake.connection);
+      return HttpResponse.json({ ...fake.connection, server: fake.status.server });
     }),
     http.delete(`${API}/server`, ({ request }) => {
       seen(request);

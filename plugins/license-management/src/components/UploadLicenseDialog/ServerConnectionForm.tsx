@@ -52,11 +52,14 @@ export function ServerConnectionForm({ server, onChanged }: ServerConnectionForm
   const [credential, setCredential] = useState('');
   const [touched, setTouched] = useState(false);
   const [outcome, setOutcome] = useState<'connected' | 'disconnected'>();
+  /** What the backend answered to the connect: how its first lease request went. */
+  const [answered, setAnswered] = useState<LicenseServerView>();
   const [confirming, setConfirming] = useState(false);
 
   const connect = useBusyAction(async () => {
     setOutcome(undefined);
-    await api.connectServer({ url: url.trim(), credential: credential.trim() });
+    const result = await api.connectServer({ url: url.trim(), credential: credential.trim() });
+    setAnswered(result.server);
     setCredential('');
     setOutcome('connected');
     connection.retry();
@@ -74,6 +77,8 @@ export function ServerConnectionForm({ server, onChanged }: ServerConnectionForm
   const badUrl = url.trim() ? urlProblem(url.trim()) : undefined;
   const connected = isClientSite(server) || (connection.value && connection.value.source !== 'none');
   const source = connection.value?.source;
+  // The connect's own answer; the page's status (kept fresh) where the backend sent none.
+  const answer = answered ?? server;
 
   if (loading) return <LinearProgress style={{ marginTop: 16 }} aria-label="Reading your permissions" />;
   if (!canUpload) {
@@ -167,15 +172,15 @@ export function ServerConnectionForm({ server, onChanged }: ServerConnectionForm
           Go back to local licensing? The lease is released and this portal runs on its local licenses again.
         </Alert>
       )}
-      {outcome === 'connected' && server && (
+      {outcome === 'connected' && answer && (
         <Alert
-          severity={server.status === 'connected' ? 'success' : server.status === 'refused' ? 'error' : 'warning'}
+          severity={answer.status === 'connected' ? 'success' : answer.status === 'refused' ? 'error' : 'warning'}
           style={{ marginTop: 16 }}
           role="status"
           data-testid="server-answer"
         >
-          <AlertTitle>{`License server: ${LIST_TITLES.serverStatus[server.status]}`}</AlertTitle>
-          {server.message ?? 'The setting is saved; the License Server card shows how the lease goes.'}
+          <AlertTitle>{`License server: ${LIST_TITLES.serverStatus[answer.status]}`}</AlertTitle>
+          {answer.message ?? 'The setting is saved; the License Server card shows how the lease goes.'}
         </Alert>
       )}
       {outcome === 'disconnected' && (
