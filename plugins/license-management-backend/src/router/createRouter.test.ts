@@ -12,6 +12,7 @@ describe('license-management routes: access', () => {
   beforeAll(async () => {
     h = await startHarness();
   });
+  afterAll(() => h.stop());
 
   it('answers /health without credentials', async () => {
     const res = await request(h.server).get(`${api}/health`).set('Authorization', mockCredentials.none.header());

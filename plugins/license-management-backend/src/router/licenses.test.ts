@@ -20,6 +20,7 @@ describe('uploading licenses', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
+  afterEach(() => h.stop());
 
   it('installs a Base and Plus licenses from one text file and reports the edition', async () => {
     const base = await h.token({ type: 'base', item: 'enterprise-prepaid', quota: { hosts: 100 } });
@@ -169,6 +170,7 @@ describe('rejected uploads change nothing', () => {
     installed = await h.token({ type: 'base', item: 'standard' });
     await h.upload(installed);
   });
+  afterAll(() => h.stop());
 
   const cases: [string, (h: Harness) => Promise<{ body: string | Buffer; type?: string }>, number, RegExp][] = [
     ['an unknown vendor key', async x => ({ body: (await x.token({ type: 'plus', item: 'gpu' })).replace(/^[^.]+/, Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: 'other' })).toString('base64url')) }), 400, /unknown vendor key 'other'/],
@@ -209,5 +211,6 @@ describe('rejected uploads change nothing', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/needs a valid Base license: install a Base license first, or upload it in the same file/);
     await fresh.expectRejected(before, /needs a valid Base license/);
+    await fresh.stop();
   });
 });

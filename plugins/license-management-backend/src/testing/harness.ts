@@ -10,6 +10,7 @@ import {
 import { notificationService, type NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef, type SignalPayload } from '@backstage/plugin-signals-node';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import knexFactory from 'knex';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   generateEd25519KeyPair,
@@ -162,9 +163,16 @@ export async function startHarness(
   const clock = options.clock ?? { now: Date.UTC(2026, 5, 1, 12) };
   const consumer = createLicenseConsumerPlugin();
   const messaging = recordingMessaging();
+  // Unless the caller brings a database, one in-memory SQLite database that
+  // stop() closes: the default one's connection pool would outlive the
+  // backend and keep the jest worker from exiting.
+  const ownDatabase = (options.features ?? []).some(f => (f as any).service?.id === coreServices.database.id)
+    ? undefined
+    : knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
   const backend = await startTestBackend({
     features: [
       ...(options.features ?? []),
+      ...(ownDatabase ? [mockServices.database.factory({ knex: ownDatabase })] : []),
       ...(options.ownMessaging ? [] : messaging.features),
       consumer.plugin,
       licenseManagementPlugin,
@@ -181,6 +189,9 @@ export async function startHarness(
       }),
       permissionsFactory,
     ],
+  }).catch(async e => {
+    await ownDatabase?.destroy();
+    throw e;
   });
   const { server } = backend;
   const admin = mockCredentials.user.header(ADMIN);
@@ -190,7 +201,10 @@ export async function startHarness(
   const h: Harness = {
     server,
     service: await consumer.service,
-    stop: () => backend.stop(),
+    stop: async () => {
+      await backend.stop();
+      await ownDatabase?.destroy();
+    },
     clock,
     keyId,
     vendor,

@@ -179,6 +179,8 @@ export class UsbKeyWatcher implements UsbKeyState {
             () => resolve({ available: false, reason: `the USB bus did not answer within ${timeoutMs} ms` }),
             timeoutMs,
           );
+          // A hung scan must not keep the process alive once the watcher stops.
+          timer.unref?.();
         }),
       ]);
     } catch (e) {
