@@ -23,5 +23,6 @@ export * from './check';
 export * from './constants';
 export * from './notices';
 export * from './pool';
+export * from './sharingApi';
 export * from './usbKey';
 export * from './leaseClient';

@@ -15,6 +15,7 @@ import {
   type UploadResult,
   type UsageView,
   type ServerConnection,
+  type SharingPool,
 } from '@backstage-licensing/plugin-license-management-common';
 import type {
   LicenseManagementApi,
@@ -185,7 +186,7 @@ export class LicenseManagementClient implements LicenseManagementApi {
   }
 
   async getSharingPool(): Promise<SharingPoolItem[]> {
-    const { items } = await this.json<{ items: SharingPoolItem[] }>('/sharing/pool');
+    const { items } = await this.json<SharingPool>('/sharing/pool');
     return items;
   }
 

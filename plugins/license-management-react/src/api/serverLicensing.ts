@@ -1,7 +1,8 @@
 import type { LicenseServerView, PoolItem, ServerConnection } from '@backstage-licensing/plugin-license-management-common';
 
-// `/status.server` (LicenseServerView) and `GET /server` (ServerConnection)
-// are -common's; the rest of the server licensing routes are typed here.
+// `/status.server` (LicenseServerView), `GET /server` (ServerConnection) and
+// the license server's routes (sharingApi) are -common's; the rest of the
+// server licensing routes are typed here.
 
 /** `PUT /server`: connect to a license server (replaces the whole earlier setting). */
 export interface ServerConnectRequest {
@@ -17,29 +18,8 @@ export interface ServerConnectResult extends ServerConnection {
   server?: LicenseServerView;
 }
 
-/** A client site's lease, as the license server holds it. */
-export interface SiteLease {
-  modules: string[];
-  quota: Record<string, number>;
-  expiresAt: string;
-}
-
-/** `GET /sharing/sites`: a registered client site; never its credential. */
-export interface SharingSite {
-  id: string;
-  name: string;
-  createdAt: string;
-  /** Its last heartbeat (lease request or renewal). */
-  lastSeenAt: string | null;
-  lease: SiteLease | null;
-}
-
-/** `POST /sharing/sites`: the credential is in this answer and nowhere else. */
-export interface RegisteredSite {
-  id: string;
-  name: string;
-  credential: string;
-}
+// The bodies of the license server's routes are -common's; this package's names for them stay.
+export type { RegisteredSite, SharingSite, SiteLease } from '@backstage-licensing/plugin-license-management-common';
 
 /** `GET /sharing/pool` items: authorized, used by the server itself, leased, available. */
 export type SharingPoolItem = PoolItem;
