@@ -1,15 +1,11 @@
 import { type DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
-import { termsKey } from '@backstage-licensing/plugin-license-management-common';
 import { insertRecords } from '../database/KnexLicenseStore';
 import { type Renewal, RenewalBatcher } from './renewalBatch';
+import { addTotals, type Row, SITES, toLease, toSite, TOTALS, totalsDelta, writeChange } from './sharingRows';
 import type { LeaseChange, LeaseState, NewSite, SharingStore, StoredLease, StoredSite, SweepState } from './SharingStore';
 
-const SITES = 'license_sharing_sites';
 const LOCK = 'license_sharing_lock';
-const TOTALS = 'license_sharing_totals';
-type Row = Record<string, any>;
-const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
 
 /**
  * Unchanged renewals, many in one statement: the rows by primary key (an
@@ -22,15 +18,6 @@ const RENEW_SQL = `UPDATE ${SITES} SET lease_renewed_at = ?, lease_expires_at = 
     AND revoked_at IS NULL AND lease_expires_at > ?
   RETURNING id, lease_modules, lease_quota, lease_granted_at, lease_renewed_at, lease_expires_at`;
 const DEADLOCK = '40P01';
-
-const NO_LEASE = {
-  lease_terms: null,
-  lease_modules: null,
-  lease_quota: null,
-  lease_granted_at: null,
-  lease_renewed_at: null,
-  lease_expires_at: null,
-};
 
 /**
  * The knex implementation of SharingStore, for PostgreSQL and SQLite. The
@@ -144,7 +131,7 @@ export class KnexSharingStore implements SharingStore {
       const known = new Map<string, StoredLease>();
       for (const s of expired) known.set(s.id, s.lease!);
       if (site?.lease && site.revokedAt === undefined) known.set(site.id, site.lease);
-      await write(tx, change);
+      await writeChange(tx, change);
       await addTotals(tx, totalsDelta(change, known));
       return result;
     });
@@ -154,7 +141,7 @@ export class KnexSharingStore implements SharingStore {
     return this.locked(async tx => {
       const holders = (await tx(SITES).whereNull('revoked_at').whereNotNull('lease_terms').orderBy('id')).map(toSite);
       const { change, result } = decide({ holders });
-      await write(tx, change);
+      await writeChange(tx, change);
       // Computed again from the leases that remain: whatever the totals said, they are right from here.
       const gone = new Set([...(change.end ?? []), ...(change.revoke ? [change.revoke.siteId] : [])]);
       const totals: Record<string, number> = {};
@@ -196,86 +183,4 @@ export class KnexSharingStore implements SharingStore {
       .select('id', 'lease_modules', 'lease_quota', 'lease_granted_at', 'lease_renewed_at', 'lease_expires_at');
     return rows.map(r => ({ siteId: String(r.id), lease: toLease(r) }));
   }
-}
-
-async function write(tx: Knex.Transaction, change: LeaseChange) {
-  const ended = change.end ?? [];
-  for (let i = 0; i < ended.length; i += 50) {
-    await tx(SITES).whereIn('id', ended.slice(i, i + 50)).update(NO_LEASE);
-  }
-  if (change.revoke) {
-    await tx(SITES)
-      .where({ id: change.revoke.siteId })
-      .update({ ...NO_LEASE, revoked_at: change.revoke.at, revoked_by: change.revoke.actor });
-  }
-  if (change.set) {
-    const { lease } = change.set;
-    await tx(SITES)
-      .where({ id: change.set.siteId })
-      .update({
-        lease_terms: termsKey(lease),
-        lease_modules: JSON.stringify(lease.modules),
-        lease_quota: JSON.stringify(lease.quota),
-        lease_granted_at: lease.grantedAt,
-        lease_renewed_at: lease.renewedAt,
-        lease_expires_at: lease.expiresAt,
-      });
-  }
-  if (change.seen) {
-    await tx(SITES).where({ id: change.seen.siteId }).update({ last_seen_at: change.seen.at });
-  }
-  if (change.records?.length) await insertRecords(tx, change.records);
-}
-
-/**
- * What a change does to the totals: the leases it ends or replaces (their
- * stored quota, from `known`) out, the new lease in.
- */
-export function totalsDelta(change: LeaseChange, known: ReadonlyMap<string, StoredLease>): Record<string, number> {
-  const delta: Record<string, number> = {};
-  const add = (quota: Record<string, number>, sign: number) => {
-    for (const [m, n] of Object.entries(quota)) delta[m] = (delta[m] ?? 0) + sign * n;
-  };
-  for (const id of change.end ?? []) {
-    if (!known.has(id)) throw new Error(`A lease transaction ended the lease of site ${id}, which it did not read.`);
-  }
-  const out = new Set([...(change.end ?? []), ...(change.revoke ? [change.revoke.siteId] : []), ...(change.set ? [change.set.siteId] : [])]);
-  for (const id of out) {
-    const lease = known.get(id);
-    if (lease) add(lease.quota, -1);
-  }
-  if (change.set) add(change.set.lease.quota, 1);
-  return delta;
-}
-
-async function addTotals(tx: Knex.Transaction, delta: Record<string, number>) {
-  for (const [metric, n] of Object.entries(delta)) {
-    if (n === 0) continue;
-    await tx(TOTALS)
-      .insert({ metric, leased: n })
-      .onConflict('metric')
-      .merge({ leased: tx.raw('?? + ?', [`${TOTALS}.leased`, n]) });
-  }
-}
-
-function toLease(row: Row): StoredLease {
-  return {
-    modules: JSON.parse(row.lease_modules),
-    quota: JSON.parse(row.lease_quota),
-    grantedAt: Number(row.lease_granted_at),
-    renewedAt: Number(row.lease_renewed_at),
-    expiresAt: Number(row.lease_expires_at),
-  };
-}
-
-function toSite(row: Row): StoredSite {
-  return {
-    id: String(row.id),
-    name: String(row.name),
-    createdAt: Number(row.created_at),
-    createdBy: String(row.created_by),
-    ...(row.last_seen_at !== null ? { lastSeenAt: num(row.last_seen_at) } : {}),
-    ...(row.revoked_at !== null ? { revokedAt: num(row.revoked_at) } : {}),
-    ...(row.lease_terms !== null ? { lease: toLease(row) } : {}),
-  };
 }
