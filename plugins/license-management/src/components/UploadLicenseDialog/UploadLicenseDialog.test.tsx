@@ -132,6 +132,7 @@ describe('UploadLicenseDialog', () => {
   });
 
   it('offers to connect to a license server instead of an upload with the Server method', async () => {
+    server.use(http.get(`${API}/server`, () => HttpResponse.json({ url: null, modules: [], quota: {}, source: 'none' })));
     await renderDialog();
     await user.click(screen.getByLabelText('Server licensing'));
     expect(await screen.findByTestId('server-licensing')).toHaveTextContent('leases quota from a license server instead of uploading a file');
