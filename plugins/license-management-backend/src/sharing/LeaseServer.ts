@@ -80,6 +80,16 @@ export class LeaseServer {
     return this.credentials.authenticate(authorization);
   }
 
+  /** The site of a credential whose hash this replica already holds and which matches; else undefined. No database. */
+  authenticateFromMemory(authorization: string | undefined): string | undefined {
+    return this.credentials.authenticateFromMemory(authorization);
+  }
+
+  /** This replica's clock (the engine's). */
+  now(): number {
+    return this.options.engine.clock();
+  }
+
   /** `GET /sharing/pool`. */
   pool(): Promise<PoolItem[]> {
     return this.grants.pool();

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { actorOf, createGuard } from '../router/auth';
 import { licenseErrorHandler } from '../router/licenseErrorHandler';
 import { readJson } from '../router/readJson';
+import { leaseAuthGate, type LeaseAuthLimiter } from './leaseAuthLimit';
 import type { LeaseServer } from './LeaseServer';
 
 /** The paths a client site calls with its own credential instead of a Backstage one. */
@@ -18,6 +19,8 @@ export interface SharingRouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor?: AuditorService;
+  /** Failed credential checks per client address (default: LEASE_AUTH_LIMIT on the engine's clock). */
+  leaseAuthLimiter?: LeaseAuthLimiter;
 }
 
 const siteSchema = z.object({ name: z.string().min(1).max(100) }).strict();
@@ -49,6 +52,8 @@ export function createSharingRouter(options: SharingRouterOptions): express.Rout
   const { leaseServer } = options;
   const guard = createGuard(options.httpAuth, options.permissions);
   const router = Router();
+  // Too many failed credential checks from an address: 429 without a database lookup.
+  const authenticate = leaseAuthGate(leaseServer, options.leaseAuthLimiter);
 
   const enabled = () => {
     if (!leaseServer.enabled) {
@@ -101,14 +106,14 @@ export function createSharingRouter(options: SharingRouterOptions): express.Rout
   router.put(LEASE_PATH, async (req, res) => {
     enabled();
     // The credential first: an unknown caller learns nothing from the body's validation.
-    const siteId = await leaseServer.authenticate(req.headers.authorization);
+    const siteId = await authenticate(req, res);
     const terms = parse(leaseSchema, await readJson(req), 'lease request');
     res.json(await leaseServer.lease(siteId, terms));
   });
 
   router.delete(LEASE_PATH, async (req, res) => {
     enabled();
-    await leaseServer.release(await leaseServer.authenticate(req.headers.authorization));
+    await leaseServer.release(await authenticate(req, res));
     res.status(204).end();
   });
 
