@@ -17,8 +17,9 @@
  * `--require @backstage/cli/config/nodeTransform.cjs`.
  *
  * START_UDEVD=1 starts systemd-udevd (the host's, over the /usr share) first:
- * usb@3's hot-plug events come through udev's netlink messages, so without
- * udevd the source only polls.
+ * usb@3's hot-plug events come through udev's netlink messages. Without
+ * udevd the hints come from the kernel's device nodes under /dev/bus/usb
+ * (devtmpfs); DEV_NODES_DIR=<a missing path> turns those off.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -51,6 +52,7 @@ const log = (level: string) => (message: string) =>
 
 const source = createUsbDeviceSource({
   devices: [{ vendorId: 0x46f4, productId: 0x0001 }],
+  devNodesDir: process.env.DEV_NODES_DIR || undefined,
   logger: { debug: log('debug'), info: log('info'), warn: log('warn') },
 });
 

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createUsbDeviceSource } from './createUsbDeviceSource';
 
 /** usb@3 as the driver uses it: usb.getDevices() and the native hot-plug Emitter. */
@@ -43,9 +46,17 @@ const listed = (
 ) => ({ ...ids, serialNumber });
 
 const logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn() };
-/** The mocked bus: a directory that exists stands for /sys/bus/usb/devices. */
+/**
+ * The mocked bus: a directory that exists stands for /sys/bus/usb/devices;
+ * no device nodes to watch (see 'hot-plug hints from device nodes').
+ */
 const source = (devices = [KEY]) =>
-  createUsbDeviceSource({ devices, logger, sysfsDevicesDir: __dirname });
+  createUsbDeviceSource({
+    devices,
+    logger,
+    sysfsDevicesDir: __dirname,
+    devNodesDir: join(tmpdir(), 'lmk-no-dev-bus-usb'),
+  });
 const settle = () => new Promise(resolve => setImmediate(resolve));
 
 beforeEach(() => {
@@ -268,6 +279,66 @@ describe('watch', () => {
     expect(logger.warn).toHaveBeenCalledWith(
       'USB key: a hot-plug listener failed: watcher bug',
     );
+    await usb.close();
+  });
+});
+
+describe('hot-plug hints from device nodes (devtmpfs, no udevd)', () => {
+  let dir: string;
+  const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+  /** fs.watch handles open (a closed one leaves on a later turn of the loop). */
+  const fsWatchers = async () => {
+    await sleep(20);
+    return process.getActiveResourcesInfo().filter(r => r === 'FSEventWrap').length;
+  };
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lmk-dev-bus-usb-'));
+    mkdirSync(join(dir, '001'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a new node under the device-node directory → one call of every watcher; close() releases the fs watchers', async () => {
+    const before = await fsWatchers();
+    const usb = createUsbDeviceSource({
+      devices: [KEY],
+      logger,
+      sysfsDevicesDir: __dirname,
+      devNodesDir: dir,
+      hintDebounceMs: 50,
+    });
+    const first = jest.fn();
+    const second = jest.fn();
+    usb.watch(first);
+    const stopSecond = usb.watch(second);
+    expect(await fsWatchers()).toBe(before + 2); // the directory and bus 001
+    writeFileSync(join(dir, '001', '002'), '');
+    writeFileSync(join(dir, '001', '003'), '');
+    await sleep(300);
+    expect(first).toHaveBeenCalledTimes(1);
+    expect(second).toHaveBeenCalledTimes(1);
+    stopSecond();
+    expect(await fsWatchers()).toBe(before + 2); // still one watch
+    await usb.close();
+    expect(await fsWatchers()).toBe(before);
+  });
+
+  it('a missing device-node directory: watch() does not throw, logs once, usb@3 events still work', async () => {
+    const usb = createUsbDeviceSource({
+      devices: [KEY],
+      logger,
+      sysfsDevicesDir: __dirname,
+      devNodesDir: join(dir, 'none'),
+    });
+    const onChange = jest.fn();
+    const unwatch = usb.watch(onChange);
+    unwatch();
+    usb.watch(onChange);
+    await settle();
+    mockEmitters[mockEmitters.length - 1].attach!({});
+    expect(onChange).toHaveBeenCalledTimes(1);
+    expect(
+      logger.info.mock.calls.filter(([m]) => /no hot-plug hints from device nodes/.test(m)),
+    ).toHaveLength(1);
     await usb.close();
   });
 });

@@ -1,12 +1,15 @@
 /**
  * The USB device source on the `usb` package (usb@3): scan() lists the
  * configured keys with their serial numbers, watch() passes usb@3's
- * hot-plug events on as hints. Never throws and never ends the process: a
+ * hot-plug events on as hints, and so do the kernel's own changes under
+ * /dev/bus/usb (devtmpfs; they come without udevd, usb@3's events do not).
+ * Never throws and never ends the process: a
  * host without a usable USB subsystem scans as `available: false` with the
  * reason in words.
  */
 import { existsSync } from 'node:fs';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { watchDeviceNodes } from './deviceNodeHints';
 import { keysAmong, type UsbKeyIds } from './keyDevices';
 import type { UsbDeviceSource, UsbScan } from './types';
 import {
@@ -24,6 +27,13 @@ export interface UsbDeviceSourceOptions {
   scanTimeoutMs?: number;
   /** Where Linux lists the USB devices, checked before enumerating (default /sys/bus/usb/devices). */
   sysfsDevicesDir?: string;
+  /**
+   * Where the kernel (devtmpfs) keeps the USB device nodes, watched for
+   * hot-plug hints without udevd (default /dev/bus/usb).
+   */
+  devNodesDir?: string;
+  /** Changes of device nodes within this time become one hint (default 75 ms). */
+  hintDebounceMs?: number;
   /** Loads usb@3 (default: `require('usb')` on the first scan or watch). */
   loadUsb?: () => LoadedUsbPackage;
 }
@@ -53,6 +63,7 @@ export function createUsbDeviceSource(
   const timeoutMs = options.scanTimeoutMs ?? 5000;
   const sysfsDir = options.sysfsDevicesDir ?? '/sys/bus/usb/devices';
   const load = options.loadUsb ?? loadUsbPackage;
+  const devNodesDir = options.devNodesDir ?? '/dev/bus/usb';
 
   let loaded: LoadedUsbPackage | undefined;
   const usbPackage = () => {
@@ -125,7 +136,7 @@ export function createUsbDeviceSource(
   };
 
   const hint = (what: string) => () => {
-    logger?.debug(`USB key: hot-plug event (${what})`);
+    logger?.debug(`USB key: hot-plug hint (${what})`);
     for (const listener of [...listeners]) {
       try {
         listener();
@@ -167,23 +178,45 @@ export function createUsbDeviceSource(
       await release(old);
     });
 
+  // Device nodes (devtmpfs): one set of fs watchers while anyone watches.
+  const loggedOnce = new Set<string>();
+  let stopNodes: (() => void) | undefined;
+  const watchNodes = () => {
+    if (stopNodes || listeners.size === 0) return;
+    stopNodes = watchDeviceNodes({
+      dir: devNodesDir,
+      debounceMs: options.hintDebounceMs,
+      onHint: hint(`${devNodesDir} changed`),
+      logger,
+      logged: loggedOnce,
+    });
+  };
+  const unwatchNodes = () => {
+    if (!stopNodes || listeners.size > 0) return;
+    stopNodes();
+    stopNodes = undefined;
+  };
+
   return {
     scan,
     watch(onChange) {
       const listener = () => onChange();
       listeners.add(listener);
       subscribe();
+      watchNodes();
       let watching = true;
       return () => {
         if (!watching) return;
         watching = false;
         listeners.delete(listener);
         unsubscribe();
+        unwatchNodes();
       };
     },
     async close() {
       listeners.clear();
       unsubscribe();
+      unwatchNodes();
       await queue;
     },
   };

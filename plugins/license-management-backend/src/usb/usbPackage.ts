@@ -32,7 +32,9 @@ export type LoadedUsbPackage =
   | { ok: false; reason: string };
 
 export const messageOf = (error: unknown) =>
-  error instanceof Error ? error.message : String(error);
+  typeof (error as Error | undefined)?.message === 'string'
+    ? (error as Error).message
+    : String(error);
 
 /**
  * `require('usb')` inside try/catch. Uses `usb` (every device allowed), not
