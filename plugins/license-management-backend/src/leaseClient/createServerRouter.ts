@@ -1,3 +1,4 @@
+import { audited } from '../router/audited';
 import type { AuditorService, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { type LicenseCatalog, licenseCreatePermission } from '@backstage-licensing/plugin-license-management-common';
@@ -37,19 +38,6 @@ export function createServerRouter(options: ServerRouterOptions): express.Router
   const guard = createGuard(options.httpAuth, options.permissions);
   const router = Router();
 
-  async function audited<T>(req: express.Request, eventId: string, change: () => Promise<T>, meta: Record<string, string>) {
-    if (!options.auditor) return change();
-    const event = await options.auditor.createEvent({ eventId, request: req, severityLevel: 'medium' });
-    try {
-      const result = await change();
-      await event.success({ meta });
-      return result;
-    } catch (error) {
-      await event.fail({ error: error as Error, meta });
-      throw error;
-    }
-  }
-
   router.get('/server', async (req, res) => {
     await guard.signedIn(req);
     res.json(await leaseClient.connection());
@@ -71,13 +59,14 @@ export function createServerRouter(options: ServerRouterOptions): express.Router
     };
     const problem = serverSettingProblem(setting, catalog, 'server');
     if (problem) throw new InputError(`Invalid server connection: ${problem}`);
-    const server = await audited(req, 'license-server-connect', () => leaseClient.connect(setting, actorOf(credentials)), { url: setting.url });
+    const meta = { url: setting.url };
+    const server = await audited(options.auditor, req, 'license-server-connect', 'medium', () => leaseClient.connect(setting, actorOf(credentials)), () => meta, meta);
     res.json({ ...(await leaseClient.connection()), server });
   });
 
   router.delete('/server', async (req, res) => {
     const credentials = await guard.require(req, licenseCreatePermission);
-    await audited(req, 'license-server-disconnect', () => leaseClient.disconnect(actorOf(credentials)), {});
+    await audited(options.auditor, req, 'license-server-disconnect', 'medium', () => leaseClient.disconnect(actorOf(credentials)), () => ({}), {});
     res.status(204).end();
   });
 

@@ -1,6 +1,6 @@
+import { audited } from './audited';
 import type {
   AuditorService,
-  AuditorServiceEventSeverityLevel,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -83,26 +83,6 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   // JSON bodies (POST /check, PUT /usage) are read by readJson: the bytes
   // received count against the limit, chunked or not.
 
-  /** Runs a change as an audit event: success or failure, with who and what. */
-  async function audited<T>(
-    req: Request,
-    eventId: string,
-    severityLevel: AuditorServiceEventSeverityLevel,
-    change: () => Promise<T>,
-    meta: (result: T) => Record<string, string | number | string[]> = () => ({}),
-  ): Promise<T> {
-    if (!options.auditor) return change();
-    const event = await options.auditor.createEvent({ eventId, request: req, severityLevel });
-    try {
-      const result = await change();
-      await event.success({ meta: meta(result) });
-      return result;
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
-  }
-
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -141,6 +121,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       throw e;
     });
     const result = await audited(
+      options.auditor,
       req,
       'license-upload',
       'medium',
@@ -160,6 +141,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const credentials = await guard.require(req, licenseCreatePermission);
     const acknowledge = acknowledged(req);
     const result = await audited(
+      options.auditor,
       req,
       'license-reinstate',
       'high',
@@ -175,7 +157,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.delete('/licenses/:id', async (req, res) => {
     const credentials = await guard.require(req, licenseDeletePermission);
-    await audited(req, 'license-delete', 'high', () => engine.delete(req.params.id, actorOf(credentials)), () => ({
+    await audited(options.auditor, req, 'license-delete', 'high', () => engine.delete(req.params.id, actorOf(credentials)), () => ({
       licenseId: req.params.id,
     }));
     res.status(204).end();
@@ -183,13 +165,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.post('/reload', async (req, res) => {
     const credentials = await guard.require(req, licenseCreatePermission);
-    res.json(await audited(req, 'license-reload', 'low', () => engine.reload(actorOf(credentials))));
+    res.json(await audited(options.auditor, req, 'license-reload', 'low', () => engine.reload(actorOf(credentials))));
   });
 
   // An admin confirms a clock fault: the high-water mark is reset to the current time (recorded).
   router.post('/clock/acknowledge', async (req, res) => {
     const credentials = await guard.require(req, licenseCreatePermission);
     const result = await audited(
+      options.auditor,
       req,
       'license-clock-acknowledge',
       'high',
@@ -206,7 +189,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/request-key', async (req, res) => {
     await guard.require(req, requestKeyReadPermission);
-    const text = await audited(req, 'request-key-download', 'low', () => engine.requestKey());
+    const text = await audited(options.auditor, req, 'request-key-download', 'low', () => engine.requestKey());
     res
       .type('text/plain')
       .attachment(`request-key-${engine.keyId}.txt`)
@@ -227,7 +210,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.put('/usage/:metric', async (req, res) => {
     const credentials = await guard.require(req, usageUpdatePermission);
     const { used } = parse(usageSchema, await readJson(req), 'usage report');
-    await audited(req, 'usage-report', 'low', () => engine.reportUsage(req.params.metric, used, actorOf(credentials)), () => ({
+    await audited(options.auditor, req, 'usage-report', 'low', () => engine.reportUsage(req.params.metric, used, actorOf(credentials)), () => ({
       metric: req.params.metric,
       used,
     }));

@@ -1,8 +1,8 @@
+import { audited } from '../router/audited';
 import type { AuditorService, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { isUsageFigure, sharingManagePermission } from '@backstage-licensing/plugin-license-management-common';
 import type express from 'express';
-import type { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { actorOf, createGuard } from '../router/auth';
@@ -61,19 +61,6 @@ export function createSharingRouter(options: SharingRouterOptions): express.Rout
     }
   };
 
-  async function audited<T>(req: Request, eventId: string, change: () => Promise<T>, meta: Record<string, string> = {}) {
-    if (!options.auditor) return change();
-    const event = await options.auditor.createEvent({ eventId, request: req, severityLevel: 'medium' });
-    try {
-      const result = await change();
-      await event.success({ meta });
-      return result;
-    } catch (error) {
-      await event.fail({ error: error as Error, meta });
-      throw error;
-    }
-  }
-
   router.get('/sharing/sites', async (req, res) => {
     await guard.require(req, sharingManagePermission);
     enabled();
@@ -84,16 +71,15 @@ export function createSharingRouter(options: SharingRouterOptions): express.Rout
     const credentials = await guard.require(req, sharingManagePermission);
     enabled();
     const { name } = parse(siteSchema, await readJson(req), 'client site');
-    const site = await audited(req, 'sharing-site-register', () => leaseServer.registerSite(name, actorOf(credentials)), { name });
+    const site = await audited(options.auditor, req, 'sharing-site-register', 'medium', () => leaseServer.registerSite(name, actorOf(credentials)), () => ({ name }), { name });
     res.status(201).json(site);
   });
 
   router.delete('/sharing/sites/:id', async (req, res) => {
     const credentials = await guard.require(req, sharingManagePermission);
     enabled();
-    await audited(req, 'sharing-site-revoke', () => leaseServer.revokeSite(req.params.id, actorOf(credentials)), {
-      siteId: req.params.id,
-    });
+    const meta = { siteId: req.params.id };
+    await audited(options.auditor, req, 'sharing-site-revoke', 'medium', () => leaseServer.revokeSite(req.params.id, actorOf(credentials)), () => meta, meta);
     res.status(204).end();
   });
 
