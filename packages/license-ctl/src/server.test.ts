@@ -1,34 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { cli } from './testUtils';
+import { cli, standInPortal } from './testUtils';
 
-/** A stand-in portal: answers from `routes`, remembers every request. */
-const seen: Array<{ method: string; url: string; authorization?: string; body: string }> = [];
-let routes: Record<string, () => { status: number; body?: unknown }> = {};
-let portal: Server;
-let url: string;
-
-beforeAll(async () => {
-  portal = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    seen.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization, body: Buffer.concat(chunks).toString() });
-    const answer = routes[`${req.method} ${req.url}`]?.() ?? { status: 404, body: { error: { message: `no route ${req.url}` } } };
-    res.statusCode = answer.status;
-    if (answer.body !== undefined) {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(answer.body));
-    } else {
-      res.end();
-    }
-  });
-  await new Promise<void>(resolve => portal.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(portal.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise(resolve => portal.close(resolve)));
+const stub = standInPortal();
+const { seen, routes } = stub;
 beforeEach(() => {
-  seen.length = 0;
-  routes = {};
   delete process.env.LICENSE_CTL_SITE_CREDENTIAL;
 });
 
@@ -46,7 +20,7 @@ describe('license-ctl server', () => {
     routes[`PUT ${PATH}`] = () => ({ status: 200, body: connected });
     const r = await cli(
       'server', 'connect', '--server-url', 'http://licenses.example.com:7007', '--credential', 'site-1.SECRET',
-      '--module', 'vmware', '--quota', 'hosts=5', '--url', url, '--token', 'tok',
+      '--module', 'vmware', '--quota', 'hosts=5', '--url', stub.url, '--token', 'tok',
     );
     expect(r).toMatchObject({ code: 0, err: [] });
     expect(seen).toEqual([
@@ -67,14 +41,14 @@ describe('license-ctl server', () => {
   it('connect takes the credential from LICENSE_CTL_SITE_CREDENTIAL, and with neither is bad usage', async () => {
     routes[`PUT ${PATH}`] = () => ({ status: 200, body: connected });
     process.env.LICENSE_CTL_SITE_CREDENTIAL = 'from-env';
-    expect((await cli('server', 'connect', '--server-url', 'http://x', '--url', url, '--token', 'tok')).code).toBe(0);
+    expect((await cli('server', 'connect', '--server-url', 'http://x', '--url', stub.url, '--token', 'tok')).code).toBe(0);
     expect(JSON.parse(seen[0].body)).toEqual({ url: 'http://x', credential: 'from-env', modules: [], quota: {} });
     delete process.env.LICENSE_CTL_SITE_CREDENTIAL;
-    const none = await cli('server', 'connect', '--server-url', 'http://x', '--url', url, '--token', 'tok');
+    const none = await cli('server', 'connect', '--server-url', 'http://x', '--url', stub.url, '--token', 'tok');
     expect(none.code).toBe(2);
     expect(none.err.join('')).toMatch(/No credential: pass --credential/);
-    expect((await cli('server', 'connect', '--credential', 'c', '--url', url, '--token', 'tok')).code).toBe(2);
-    const badQuota = await cli('server', 'connect', '--server-url', 'http://x', '--credential', 'c', '--quota', 'hosts', '--url', url, '--token', 'tok');
+    expect((await cli('server', 'connect', '--credential', 'c', '--url', stub.url, '--token', 'tok')).code).toBe(2);
+    const badQuota = await cli('server', 'connect', '--server-url', 'http://x', '--credential', 'c', '--quota', 'hosts', '--url', stub.url, '--token', 'tok');
     expect(badQuota.code).toBe(2);
     expect(badQuota.err.join('')).toMatch(/--quota 'hosts': use METRIC=N/);
   });
@@ -84,7 +58,7 @@ describe('license-ctl server', () => {
       status: 200,
       body: { ...connected, server: { status: 'refused', message: '401: Unknown client site credential', graceUntil: null } },
     });
-    const r = await cli('server', 'connect', '--server-url', 'http://x', '--credential', 'c', '--url', url, '--token', 'tok');
+    const r = await cli('server', 'connect', '--server-url', 'http://x', '--credential', 'c', '--url', stub.url, '--token', 'tok');
     expect(r.code).toBe(1);
     expect(r.err).toEqual([
       "license-ctl: server licensing is set to http://licenses.example.com:7007, but the server refused: 401: Unknown client site credential. The portal retries by itself; 'license-ctl status' shows when it connects, 'license-ctl server disconnect' goes back to local licensing.",
@@ -93,14 +67,14 @@ describe('license-ctl server', () => {
 
   it("connect reports the portal's own refusal (400, 403) in one line", async () => {
     routes[`PUT ${PATH}`] = () => ({ status: 400, body: { error: { name: 'InputError', message: "Invalid server connection: server.url must be an http or https URL" } } });
-    const r = await cli('server', 'connect', '--server-url', 'ftp://x', '--credential', 'c', '--url', url, '--token', 'tok');
+    const r = await cli('server', 'connect', '--server-url', 'ftp://x', '--credential', 'c', '--url', stub.url, '--token', 'tok');
     expect(r.code).toBe(1);
     expect(r.err.join('')).toMatch(/server\.url must be an http or https URL/);
   });
 
   it('disconnect deletes the setting: back to local licensing', async () => {
     routes[`DELETE ${PATH}`] = () => ({ status: 204 });
-    const r = await cli('server', 'disconnect', '--url', url, '--token', 'tok');
+    const r = await cli('server', 'disconnect', '--url', stub.url, '--token', 'tok');
     expect(r).toMatchObject({ code: 0, err: [] });
     expect(seen).toEqual([{ method: 'DELETE', url: PATH, authorization: 'Bearer tok', body: '' }]);
     expect(r.out).toBe('server licensing is off: this portal runs on its local licenses again');
@@ -131,7 +105,7 @@ describe('license-ctl status on a client site', () => {
         },
       },
     });
-    const r = await cli('status', '--url', url, '--token', 'tok');
+    const r = await cli('status', '--url', stub.url, '--token', 'tok');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Method +License server/);
     expect(r.out).toMatch(

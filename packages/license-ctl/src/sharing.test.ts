@@ -1,35 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { cli } from './testUtils';
+import { cli, standInPortal } from './testUtils';
 
-/** A stand-in license server: answers from `routes`, remembers every request. */
-const seen: Array<{ method: string; url: string; authorization?: string; body: string }> = [];
-let routes: Record<string, () => { status: number; body?: unknown }> = {};
-let server: Server;
-let url: string;
+const stub = standInPortal();
+const { seen, routes } = stub;
 
-beforeAll(async () => {
-  server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    seen.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization, body: Buffer.concat(chunks).toString() });
-    const answer = routes[`${req.method} ${req.url}`]?.() ?? { status: 404, body: { error: { message: `no route ${req.url}` } } };
-    res.statusCode = answer.status;
-    if (answer.body !== undefined) {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(answer.body));
-    } else {
-      res.end();
-    }
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise(resolve => server.close(resolve)));
-beforeEach(() => {
-  seen.length = 0;
-  routes = {};
-});
 
 const api = (path: string) => `/api/license-management${path}`;
 const SITES = [
@@ -46,7 +19,7 @@ const SITES = [
 describe('license-ctl sharing', () => {
   it('add-site registers a site with the token and prints the credential once, with a warning to keep it', async () => {
     routes[`POST ${api('/sharing/sites')}`] = () => ({ status: 201, body: { id: 'site-1', name: 'Branch A', credential: 'site-1.SECRET' } });
-    const r = await cli('sharing', 'add-site', 'Branch A', '--url', url, '--token', 'tok');
+    const r = await cli('sharing', 'add-site', 'Branch A', '--url', stub.url, '--token', 'tok');
     expect(r).toMatchObject({ code: 0, err: [] });
     expect(seen).toEqual([{ method: 'POST', url: api('/sharing/sites'), authorization: 'Bearer tok', body: JSON.stringify({ name: 'Branch A' }) }]);
     expect(r.out.split('\n')).toEqual([
@@ -58,24 +31,24 @@ describe('license-ctl sharing', () => {
 
   it('sites lists one row per site with its lease, or the raw JSON with --json', async () => {
     routes[`GET ${api('/sharing/sites')}`] = () => ({ status: 200, body: SITES });
-    const r = await cli('sharing', 'sites', '--url', url, '--token', 'tok');
+    const r = await cli('sharing', 'sites', '--url', stub.url, '--token', 'tok');
     expect(r.code).toBe(0);
     expect(r.out.split('\n')).toEqual([
       'site-1\tBranch A\t2026-12-01T12:00:00.000Z\tmodules vmware; quota hosts=5; until 2026-12-01T12:01:00.000Z',
       'site-2\tLab\tnever seen\tno lease',
     ]);
-    const json = await cli('sharing', 'sites', '--json', '--url', url, '--token', 'tok');
+    const json = await cli('sharing', 'sites', '--json', '--url', stub.url, '--token', 'tok');
     expect(JSON.parse(json.out)).toEqual(SITES);
   });
 
   it('sites says how to register one when there is none', async () => {
     routes[`GET ${api('/sharing/sites')}`] = () => ({ status: 200, body: [] });
-    expect((await cli('sharing', 'sites', '--url', url, '--token', 'tok')).out).toMatch(/no client sites registered \(license-ctl sharing add-site NAME/);
+    expect((await cli('sharing', 'sites', '--url', stub.url, '--token', 'tok')).out).toMatch(/no client sites registered \(license-ctl sharing add-site NAME/);
   });
 
   it('revoke deletes the site by id', async () => {
     routes[`DELETE ${api('/sharing/sites/site%201')}`] = () => ({ status: 204 });
-    const r = await cli('sharing', 'revoke', 'site 1', '--url', url, '--token', 'tok');
+    const r = await cli('sharing', 'revoke', 'site 1', '--url', stub.url, '--token', 'tok');
     expect(r).toMatchObject({ code: 0, err: [] });
     expect(seen[0]).toMatchObject({ method: 'DELETE', url: api('/sharing/sites/site%201') });
     expect(r.out).toBe('revoked client site site 1: its lease ended and its credential no longer works');
@@ -86,7 +59,7 @@ describe('license-ctl sharing', () => {
       status: 404,
       body: { error: { name: 'NotFoundError', message: 'License sharing is not enabled on this portal: set licenseManagement.sharing.enabled to true to make it a license server.' } },
     });
-    const r = await cli('sharing', 'sites', '--url', url, '--token', 'tok');
+    const r = await cli('sharing', 'sites', '--url', stub.url, '--token', 'tok');
     expect(r.code).toBe(1);
     expect(r.err).toEqual([
       'license-ctl: License sharing is not enabled on this portal: set licenseManagement.sharing.enabled to true to make it a license server. (HTTP 404).',
@@ -110,14 +83,14 @@ describe('license-ctl sharing', () => {
         server: { status: 'serving', url: null },
       },
     });
-    const r = await cli('status', '--url', url, '--token', 'tok');
+    const r = await cli('status', '--url', stub.url, '--token', 'tok');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Quota\s+hosts 3 \+ 5 leased\/10\n/);
     expect(r.out).toMatch(/License server\s+serving client sites/);
   });
 
   it('is bad usage without a name or an id', async () => {
-    expect((await cli('sharing', 'add-site', '--url', url, '--token', 'tok')).code).toBe(2);
-    expect((await cli('sharing', 'revoke', '--url', url, '--token', 'tok')).code).toBe(2);
+    expect((await cli('sharing', 'add-site', '--url', stub.url, '--token', 'tok')).code).toBe(2);
+    expect((await cli('sharing', 'revoke', '--url', stub.url, '--token', 'tok')).code).toBe(2);
   });
 });
