@@ -1,8 +1,5 @@
-import {
-  type DatabaseService,
-  type LoggerService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { migrateToLatest } from './migrations';
+import type { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import type { RecordPage } from '@backstage-licensing/plugin-license-management-common';
 import {
@@ -19,10 +16,6 @@ import {
 import { listRecordPage } from './recordPages';
 import { RecordSearch } from './recordSearch';
 
-const migrationsDir = resolvePackagePath(
-  '@backstage-licensing/plugin-license-management-backend',
-  'migrations',
-);
 
 type Row = Record<string, any>;
 /** Rows per statement: well below SQLite's limit on bound variables. */
@@ -47,14 +40,14 @@ export class KnexLicenseStore implements LicenseStore {
   static async create(database: DatabaseService, logger?: LoggerService): Promise<KnexLicenseStore> {
     const knex = await database.getClient();
     if (!database.migrations?.skip) {
-      await knex.migrate.latest({ directory: migrationsDir });
+      await migrateToLatest(knex);
     }
     return new KnexLicenseStore(knex, await RecordSearch.open(knex, logger));
   }
 
   /** For tests: a store over a knex client, migrated. */
   static async fromKnex(knex: Knex): Promise<KnexLicenseStore> {
-    await knex.migrate.latest({ directory: migrationsDir });
+    await migrateToLatest(knex);
     return new KnexLicenseStore(knex, await RecordSearch.open(knex));
   }
 

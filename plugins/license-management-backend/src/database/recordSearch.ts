@@ -1,4 +1,5 @@
-import { type LoggerService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { MIGRATIONS_DIR } from './migrations';
 import type { Knex } from 'knex';
 import { join } from 'node:path';
 
@@ -118,7 +119,7 @@ export class RecordSearch {
       let problem: string;
       try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const migration = require(join(resolvePackagePath('@backstage-licensing/plugin-license-management-backend', 'migrations'), MIGRATION));
+        const migration = require(join(MIGRATIONS_DIR, MIGRATION));
         const made = (await migration.createRecordsSearch(db)) as { created: boolean; problem?: string };
         problem = made.problem ?? '';
       } catch (e) {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { type DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
+import { migrateToLatest } from '../database/migrations';
 import { type ClientLeaseState, NOT_CONFIGURED } from '@backstage-licensing/plugin-license-management-common';
 import { insertRecords } from '../database/KnexLicenseStore';
 import type { NewRecord } from '../database/LicenseStore';
@@ -37,9 +38,7 @@ export class LeaseClientStore {
 
   /** For tests: a store over a knex client, migrated. */
   static async fromKnex(knex: Knex): Promise<LeaseClientStore> {
-    await knex.migrate.latest({
-      directory: resolvePackagePath('@backstage-licensing/plugin-license-management-backend', 'migrations'),
-    });
+    await migrateToLatest(knex);
     return new LeaseClientStore(knex);
   }
 

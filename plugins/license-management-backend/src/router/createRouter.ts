@@ -1,3 +1,4 @@
+import { parse } from './parseBody';
 import { audited } from './audited';
 import type {
   AuditorService,
@@ -37,16 +38,6 @@ export interface RouterOptions {
   auditor?: AuditorService;
   /** How long a user's license.read decision is reused by the read routes; 0 never. */
   readPermissionCacheMs?: number;
-}
-
-function parse<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue.path.length ? `'${issue.path.join('.')}'` : what;
-    throw new InputError(`Invalid ${what}: ${where} ${issue.message.toLowerCase()}.`);
-  }
-  return result.data;
 }
 
 const checkSchema = z

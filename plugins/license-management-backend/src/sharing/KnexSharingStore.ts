@@ -1,4 +1,5 @@
-import { type DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
+import { migrateToLatest } from '../database/migrations';
 import type { Knex } from 'knex';
 import { insertRecords } from '../database/KnexLicenseStore';
 import { type Renewal, RenewalBatcher } from './renewalBatch';
@@ -35,9 +36,7 @@ export class KnexSharingStore implements SharingStore {
 
   /** For tests: a store over a knex client, migrated. */
   static async fromKnex(knex: Knex): Promise<KnexSharingStore> {
-    await knex.migrate.latest({
-      directory: resolvePackagePath('@backstage-licensing/plugin-license-management-backend', 'migrations'),
-    });
+    await migrateToLatest(knex);
     return new KnexSharingStore(knex);
   }
 

@@ -1,6 +1,7 @@
+import { parse } from '../router/parseBody';
 import { audited } from '../router/audited';
 import type { AuditorService, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import { isUsageFigure, sharingManagePermission } from '@backstage-licensing/plugin-license-management-common';
 import type express from 'express';
 import Router from 'express-promise-router';
@@ -30,16 +31,6 @@ const leaseSchema = z
     quota: z.record(z.string().min(1).max(64), z.number().refine(isUsageFigure, 'must be an integer of 0 or more')).optional(),
   })
   .strict();
-
-function parse<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue.path.length ? `'${issue.path.join('.')}'` : what;
-    throw new InputError(`Invalid ${what}: ${where} ${issue.message.toLowerCase()}.`);
-  }
-  return result.data;
-}
 
 /**
  * The routes of a license server (PRODUCT.md §2.6). Sites and the pool need
